@@ -1,0 +1,52 @@
+# The README's two commands: `make run` serves the site, `make test` proves it.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/psgsite
+
+.PHONY: run test lint test-sqlite test-postgres check-services clean
+
+# The virtual environment is rebuilt only when the dependencies change, so a second run starts in seconds.
+$(VENV)/.installed: pyproject.toml
+	@echo "==> Installing the project and its dependencies into $(VENV)"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	@echo "==> Migrating the SQLite database (db.sqlite3)"
+	$(PY) manage.py migrate --noinput
+	@echo "==> Loading the site's content (existing pages are kept as they are)"
+	$(PY) manage.py load_site_content
+	$(PY) manage.py ensure_local_admin
+	@echo "==> Serving http://127.0.0.1:8000/ with the scheduler beside it (Ctrl-C stops both)"
+	$(PY) manage.py run_scheduler & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed check-services lint test-sqlite test-postgres
+
+lint: $(VENV)/.installed
+	@echo "==> Lint and checks"
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=psgsite.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=psgsite.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.installed
+	@echo "==> Tests on SQLite"
+	$(VENV)/bin/pytest --create-db
+
+test-postgres: $(VENV)/.installed
+	@echo "==> Tests on PostgreSQL ($(PG_URL))"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest --create-db
+
+# The suite needs a PostgreSQL server and Debian's chromium; start or install them where they are missing.
+check-services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@pg_isready -h 127.0.0.1 -p 5432 -t 30
+	@test -x /usr/bin/chromium || { echo "==> Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf $(VENV) staticfiles

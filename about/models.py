@@ -1,0 +1,27 @@
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BaseStreamBlock
+from home.models import ListingFields
+
+
+class AboutPage(ListingFields, Page):
+    parent_page_types = ["home.HomePage", "about.AboutPage"]
+    subpage_types = ["about.AboutPage"]
+
+    body = StreamField(BaseStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, *ListingFields.listing_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, *ListingFields.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = "about page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = (
+            AboutPage.objects.child_of(self).live().public().select_related("listing_image")
+        )
+        return context

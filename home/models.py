@@ -1,0 +1,112 @@
+from django.db import models
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import BaseStreamBlock, SocialLinkBlock
+
+
+class ListingFields(models.Model):
+    """What a page shows of itself where it is listed or teased: a summary and an image."""
+
+    summary = models.TextField(
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences shown in listings, teasers and search results.",
+    )
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown beside the summary in listings. Optional.",
+    )
+
+    listing_panels = [
+        MultiFieldPanel([FieldPanel("summary"), FieldPanel("listing_image")], heading="In listings")
+    ]
+    search_fields = [index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(Page):
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.NewsIndexPage", "about.AboutPage", "membership.JoinPage"]
+    max_count = 1
+
+    intro = models.TextField(
+        blank=True, help_text="A sentence or two at the top of the home page saying who we are."
+    )
+    body = StreamField(BaseStreamBlock(), blank=True, help_text="Optional content below the news.")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel(
+            "teasers",
+            heading="Pages to feature",
+            label="Featured page",
+            help_text="Pages teased beside the latest news, such as About us and Join.",
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["teasers"] = self.featured_pages()
+        return context
+
+    def featured_pages(self):
+        """The live, public featured pages in the editor's order, as their own page types."""
+        ids = list(self.teasers.values_list("page_id", flat=True))
+        pages = Page.objects.filter(pk__in=ids).live().public().specific().in_bulk()
+        return [pages[pk] for pk in ids if pk in pages]
+
+
+class HomePageTeaser(Orderable):
+    home_page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="teasers")
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Its title, summary and image are shown on the home page.",
+    )
+
+    panels = [FieldPanel("page")]
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """What the footer of every page says: editors change it under Settings."""
+
+    organisation_name = models.CharField(max_length=200, default="Peru Support Group")
+    address = models.TextField(blank=True, help_text="Postal address, one line per line.")
+    email = models.EmailField(blank=True, help_text="The public contact address.")
+    charity_details = models.CharField(
+        max_length=200, blank=True, help_text="Registration details, if any, for the footer."
+    )
+    social_links = StreamField(
+        [("link", SocialLinkBlock())], blank=True, help_text="Links to our pages elsewhere."
+    )
+
+    panels = [
+        FieldPanel("organisation_name"),
+        FieldPanel("address"),
+        FieldPanel("email"),
+        FieldPanel("charity_details"),
+        FieldPanel("social_links"),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"

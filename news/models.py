@@ -1,0 +1,222 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.search import index
+
+from home.blocks import BaseStreamBlock
+from home.models import ListingFields
+from home.pagination import paginate
+
+
+class NewsIndexPage(Page):
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsPage", "news.EventPage"]
+    max_count = 1
+
+    intro = models.TextField(blank=True, help_text="A sentence at the top of the news listing.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = "news index page"
+
+    items_per_page = 10
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = paginate(request, self.news_items(), self.items_per_page)
+        return context
+
+    def news_items(self):
+        """Everything the index lists, newest first, each as its own page type."""
+        return (
+            NewsItemPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("-date", "-pk")
+            .select_related("listing_image")
+            .specific()
+        )
+
+
+class NewsItemTopic(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.NewsItemPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NewsItemPage(ListingFields, Page):
+    """What the news index lists. News items, briefings and events share this table, so one
+    query can list them all in date order; it is never created on its own."""
+
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+    is_creatable = False
+
+    date = models.DateField(
+        "date",
+        default=datetime.date.today,
+        help_text="The date shown with the item. Change it for items that first appeared earlier.",
+    )
+    body = StreamField(BaseStreamBlock(), blank=True)
+    topics = ClusterTaggableManager(
+        through=NewsItemTopic,
+        blank=True,
+        help_text="Subjects such as Mining or Human rights. Readers can follow each topic.",
+    )
+
+    search_fields = [
+        *Page.search_fields,
+        *ListingFields.search_fields,
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    class Meta:
+        verbose_name = "news listing entry"
+
+    # Shown beside the date in listings; plain news has none.
+    kind_label = ""
+
+
+class NewsPage(NewsItemPage):
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+
+    is_briefing = models.BooleanField(
+        "this is a briefing",
+        default=False,
+        help_text="Tick for one of our numbered briefings.",
+    )
+    issue_number = models.PositiveIntegerField(
+        "briefing number", null=True, blank=True, help_text="The briefing's number, if it has one."
+    )
+    briefing_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The briefing as a PDF, if there is one.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        *ListingFields.listing_panels,
+        FieldPanel("body"),
+        FieldPanel("topics"),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_briefing"),
+                FieldPanel("issue_number"),
+                FieldPanel("briefing_document"),
+            ],
+            heading="Briefing",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "news item"
+
+    @property
+    def kind_label(self):
+        if not self.is_briefing:
+            return ""
+        return f"Briefing {self.issue_number}" if self.issue_number else "Briefing"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not self.is_briefing and (self.issue_number or self.briefing_document_id):
+            errors["is_briefing"] = "Tick this to give the item a briefing number or document."
+        document = self.briefing_document
+        if document is not None and document.file_extension.lower() != "pdf":
+            errors["briefing_document"] = "Choose a PDF document."
+        if self.is_briefing and self.issue_number:
+            others = NewsPage.objects.filter(is_briefing=True, issue_number=self.issue_number)
+            if others.exclude(pk=self.pk).exists():
+                errors["issue_number"] = f"Briefing {self.issue_number} already exists."
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventQuerySet(PageQuerySet):
+    def upcoming(self):
+        return self.filter(
+            models.Q(end__gte=timezone.now())
+            | models.Q(end__isnull=True, start__gte=timezone.now())
+        ).order_by("start")
+
+    def past(self):
+        return self.filter(
+            models.Q(end__lt=timezone.now()) | models.Q(end__isnull=True, start__lt=timezone.now())
+        ).order_by("-start")
+
+    def date_to_be_confirmed(self):
+        return self.filter(start__isnull=True)
+
+
+class EventPage(NewsItemPage):
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+
+    start = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it begins, in UK time. Leave empty while the date is not fixed: "
+        'the page then says "date to be confirmed".',
+    )
+    end = models.DateTimeField(null=True, blank=True, help_text="When it ends, in UK time.")
+    location = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The venue and its address, if it takes place somewhere.",
+    )
+    online_url = models.URLField(
+        "online link", blank=True, help_text="Where to join it online, if it is held online."
+    )
+    registration_url = models.URLField(
+        "registration link", blank=True, help_text="Where readers book a place, if they need to."
+    )
+
+    objects = PageManager.from_queryset(EventQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldPanel("location"),
+                FieldPanel("online_url"),
+                FieldPanel("registration_url"),
+            ],
+            heading="When and where",
+        ),
+        FieldPanel("date", help_text="The date this announcement is listed under in the news."),
+        *ListingFields.listing_panels,
+        FieldPanel("body"),
+        FieldPanel("topics"),
+    ]
+    search_fields = [*NewsItemPage.search_fields, index.SearchField("location")]
+
+    class Meta:
+        verbose_name = "event"
+
+    kind_label = "Event"
+
+    def clean(self):
+        super().clean()
+        if self.end and not self.start:
+            raise ValidationError({"start": "Give a start time for an event that has an end time."})
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The end must come after the start."})

@@ -1,0 +1,99 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wagtail.models import Page, Site
+
+from about.models import AboutPage
+from home.models import HomePage
+from membership.models import JoinPage
+from news.models import EventPage, NewsIndexPage, NewsPage
+
+CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "site_content.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the site's content from psgsite/content/site_content.json. Safe to run again: "
+        "a page that already exists (same parent and slug) is left exactly as editors have it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", type=Path, default=CONTENT_FILE, help="Content file (JSON).")
+
+    def handle(self, *args, file, **options):
+        content = json.loads(file.read_text(encoding="utf-8"))
+        self.created = self.kept = 0
+        with transaction.atomic():
+            home, home_is_new = self.home_page(content)
+            news_index = self.page(home, NewsIndexPage, content["news_index"])
+            for item in content["news"]:
+                self.page(news_index, NewsPage, item)
+            for item in content["events"]:
+                self.page(news_index, EventPage, item)
+            about = dict(content["about"])
+            children = about.pop("children")
+            about_page = self.page(home, AboutPage, about)
+            for item in children:
+                self.page(about_page, AboutPage, item)
+            self.page(home, JoinPage, content["join"])
+            if home_is_new:
+                self.feature_pages(home, content["home"]["teasers"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Site content: {self.created} pages created, {self.kept} already there and kept."
+            )
+        )
+
+    def home_page(self, content):
+        home = HomePage.objects.first()
+        if home is not None:
+            self.report(home, created=False)
+            return home, False
+        root = Page.get_first_root_node()
+        fields = {k: v for k, v in content["home"].items() if k != "teasers"}
+        # Wagtail's first migration leaves a placeholder "Welcome" page where our home page goes.
+        for placeholder in root.get_children().filter(
+            content_type__model="page", content_type__app_label="wagtailcore"
+        ):
+            if placeholder.get_children_count() == 0:
+                placeholder.delete()
+        home = self.page(root, HomePage, fields)
+        site = Site.objects.filter(is_default_site=True).first() or Site(
+            hostname="localhost", port=80, is_default_site=True
+        )
+        site.root_page = home
+        site.site_name = content["site"]["site_name"]
+        site.save()
+        return home, True
+
+    def page(self, parent, model, fields):
+        existing = parent.get_children().filter(slug=fields["slug"]).first()
+        if existing is not None:
+            self.report(existing, created=False)
+            return existing.specific
+        fields = dict(fields)
+        topics = fields.pop("topics", [])
+        page = model(**fields)
+        if topics:
+            page.topics.add(*topics)
+        parent.add_child(instance=page)
+        page.save_revision(log_action=True).publish()
+        self.report(page, created=True)
+        return page
+
+    def feature_pages(self, home, slugs):
+        for slug in slugs:
+            page = home.get_children().get(slug=slug)
+            home.teasers.create(page=page)
+        home.save_revision(log_action=True).publish()
+
+    def report(self, page, created):
+        if created:
+            self.created += 1
+            self.stdout.write(f"  created  {page.url_path}")
+        else:
+            self.kept += 1
+            self.stdout.write(f"  kept     {page.url_path}")

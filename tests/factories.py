@@ -1,0 +1,72 @@
+import datetime
+
+import factory
+import wagtail_factories
+
+from wagtail.documents import get_document_model
+
+from about.models import AboutPage
+from home.models import HomePage
+from membership.models import JoinPage
+from news.models import EventPage, NewsIndexPage, NewsPage
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = "Peru Support Group"
+
+    class Meta:
+        model = HomePage
+
+
+class NewsIndexPageFactory(wagtail_factories.PageFactory):
+    title = "News"
+    slug = "news"
+    show_in_menus = True
+
+    class Meta:
+        model = NewsIndexPage
+
+
+class NewsPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"News item {n}")
+    date = factory.Sequence(lambda n: datetime.date(2013, 1, 1) + datetime.timedelta(days=n))
+    summary = factory.LazyAttribute(lambda o: f"Summary of {o.title}.")
+
+    class Meta:
+        model = NewsPage
+
+
+class EventPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Event {n}")
+    date = datetime.date(2013, 1, 1)
+    summary = "An event."
+
+    class Meta:
+        model = EventPage
+
+
+class AboutPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"About page {n}")
+    summary = "About us."
+
+    class Meta:
+        model = AboutPage
+
+
+class JoinPageFactory(wagtail_factories.PageFactory):
+    title = "Why join the PSG?"
+    slug = "join"
+
+    class Meta:
+        model = JoinPage
+
+
+class DocumentFactory(wagtail_factories.DocumentFactory):
+    title = "Briefing 1"
+    file = factory.django.FileField(filename="briefing.pdf", data=b"%PDF-1.4\n%%EOF\n")
+
+    class Meta:
+        model = get_document_model()
+
+
+ImageFactory = wagtail_factories.ImageFactory
