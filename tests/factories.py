@@ -4,6 +4,8 @@ import factory
 import wagtail_factories
 
 from wagtail.documents import get_document_model
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
 
 from about.models import AboutPage
 from home.models import HomePage
@@ -64,9 +66,21 @@ class JoinPageFactory(wagtail_factories.PageFactory):
 class DocumentFactory(wagtail_factories.DocumentFactory):
     title = "Briefing 1"
     file = factory.django.FileField(filename="briefing.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    file_size = 15  # the admin's upload form records it
 
     class Meta:
         model = get_document_model()
 
 
 ImageFactory = wagtail_factories.ImageFactory
+
+
+def cached_embed(url, html, max_width=800):
+    """An embed as Wagtail caches it after asking the provider, so rendering needs no network."""
+    return Embed.objects.create(
+        hash=get_embed_hash(url, max_width, None),
+        url=url,
+        max_width=max_width,
+        type="video",
+        html=html,
+    )

@@ -1,0 +1,77 @@
+"""Pages in a real browser: Debian's chromium, driven by Playwright against Django's live server."""
+
+import os
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import sync_playwright
+
+from django.conf import settings
+
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
+
+from tests.conftest import load_site_content
+
+CHROMIUM = "/usr/bin/chromium"
+AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# Playwright's sync API runs an event loop in this thread; the test's own database calls are
+# still synchronous, which Django would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server, carrying the organisation's real content."""
+    if not Page.objects.exists():
+        # The live server needs real transactions, and the flush after each such test removes
+        # the locale and root page that Wagtail's migrations made: make them again.
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    load_site_content()
+    return live_server
+
+
+def axe_violations(page):
+    """What axe-core finds against WCAG 2.2 A and AA on the page as the browser shows it."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
+    ]

@@ -1,0 +1,58 @@
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home page": "/",
+    "news index": "/news/",
+    "news item": "/news/minas-conga-referendum-plans-disputed/",
+    "event": "/news/peru-and-the-persistence-of-inequality/",
+    "about page": "/about-us/",
+    "about section": "/about-us/historical-overview/",
+    "join page": "/join/",
+    "page not found": "/no-such-page/",
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_wcag_22_aa_violations(site, page, name):
+    page.goto(site.url + PAGES[name])
+    assert page.locator("h1").count() == 1
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert axe_violations(page) == [], f"{name} at {width}px"
+
+
+def test_the_stylesheet_is_served(site, page):
+    response = page.goto(site.url + "/")
+    assert response.status == 200
+    colour = page.eval_on_selector(".site-header", "el => getComputedStyle(el).backgroundColor")
+    assert colour == "rgb(155, 27, 48)"
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(site, page):
+    page.goto(site.url + "/news/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # visible once focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_a_reader_goes_from_the_home_page_to_a_story_and_back_by_breadcrumb(site, page):
+    page.goto(site.url + "/")
+    page.get_by_role("link", name="Minas Conga referendum plans disputed").click()
+    assert page.locator("h1").inner_text() == "Minas Conga referendum plans disputed"
+    assert "8 March 2013" in page.locator("article").inner_text()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="News").click()
+    assert page.locator("h1").inner_text() == "News"
+
+
+def test_the_checker_itself_catches_a_violation(site, page):
+    """Guards the tests above: axe really runs and reports what it finds."""
+    page.goto(site.url + "/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')")
+    assert any(v.startswith("image-alt") for v in axe_violations(page))

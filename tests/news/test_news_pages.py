@@ -1,0 +1,190 @@
+import datetime
+
+import pytest
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from news.models import EventPage
+from tests.factories import (
+    DocumentFactory,
+    EventPageFactory,
+    NewsPageFactory,
+)
+
+
+def queries_for(client, url):
+    client.get(url)  # the first request of all stores the default site settings
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+class TestNewsIndex:
+    def test_lists_news_and_events_newest_first_with_dates_and_summaries(self, client, news_index):
+        NewsPageFactory(parent=news_index, title="Older", date=datetime.date(2012, 8, 31))
+        NewsPageFactory(parent=news_index, title="Newest", date=datetime.date(2013, 3, 28))
+        EventPageFactory(parent=news_index, title="Conference", date=datetime.date(2012, 11, 1))
+        html = client.get(news_index.url).content.decode()
+        assert html.index("Newest") < html.index("Conference") < html.index("Older")
+        assert '<time datetime="2013-03-28">28 March 2013</time>' in html
+        assert "Summary of Newest." in html
+        assert '<span class="tag">Event</span>' in html
+
+    def test_leaves_out_drafts(self, client, news_index):
+        draft = NewsPageFactory(parent=news_index, title="Not ready yet")
+        draft.unpublish()
+        assert "Not ready yet" not in client.get(news_index.url).content.decode()
+
+    def test_paginates_ten_to_a_page(self, client, news_index):
+        for day in range(1, 13):
+            NewsPageFactory(
+                parent=news_index, title=f"Item {day:02}", date=datetime.date(2013, 1, day)
+            )
+        first = client.get(news_index.url).content.decode()
+        second = client.get(news_index.url, {"page": 2}).content.decode()
+        assert "Item 12" in first and "Item 03" in first and "Item 02" not in first
+        assert "Item 02" in second and "Item 01" in second and "Item 12" not in second
+        assert "Page 1 of 2" in first
+        assert 'href="?page=2" rel="next"' in first
+
+    @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", "", "%00"])
+    def test_a_bad_page_number_gives_a_page_not_an_error(self, client, news_index, page):
+        for day in range(1, 13):
+            NewsPageFactory(parent=news_index, date=datetime.date(2013, 1, day))
+        response = client.get(news_index.url, {"page": page})
+        assert response.status_code == 200
+        assert b"Page 1 of 2" in response.content or b"Page 2 of 2" in response.content
+
+    def test_queries_do_not_grow_with_the_number_of_items(self, client, news_index):
+        def add_items(count, first_day):
+            # Briefings, news and events in turn, so every page of the listing holds all three.
+            for n in range(count):
+                date = datetime.date(2013, 1, 1) + datetime.timedelta(days=first_day + n)
+                if n % 3 == 0:
+                    EventPageFactory(parent=news_index, date=date)
+                else:
+                    NewsPageFactory(parent=news_index, date=date, is_briefing=n % 3 == 1)
+
+        add_items(5, first_day=0)
+        few = queries_for(client, news_index.url)
+        add_items(45, first_day=5)
+        assert queries_for(client, news_index.url) == few
+        assert queries_for(client, f"{news_index.url}?page=4") == few
+
+
+@pytest.mark.django_db
+class TestNewsPage:
+    def test_shows_its_own_date_not_its_publication_date(self, client, news_index):
+        page = NewsPageFactory(
+            parent=news_index, title="Backdated", date=datetime.date(2012, 8, 31)
+        )
+        html = client.get(page.url).content.decode()
+        assert '<time datetime="2012-08-31">31 August 2012</time>' in html
+        assert timezone.localdate().strftime("%-d %B %Y") not in html
+
+    def test_a_briefing_shows_its_number_and_links_its_pdf(self, client, news_index):
+        pdf = DocumentFactory(title="Briefing 12")
+        page = NewsPageFactory(
+            parent=news_index, is_briefing=True, issue_number=12, briefing_document=pdf
+        )
+        html = client.get(page.url).content.decode()
+        assert '<span class="tag">Briefing 12</span>' in html
+        assert f'href="{pdf.url}" download>Download this briefing (PDF, 15\xa0bytes)' in html
+        listing = client.get(news_index.url).content.decode()
+        assert '<span class="tag">Briefing 12</span>' in listing
+
+    def test_shows_its_topics(self, client, news_index):
+        page = NewsPageFactory(parent=news_index)
+        page.topics.add("Mining", "Indigenous rights")
+        page.save_revision().publish()
+        html = client.get(page.url).content.decode()
+        assert '<li class="tag">Mining</li>' in html
+        assert '<li class="tag">Indigenous rights</li>' in html
+
+    def test_an_issue_number_needs_the_briefing_box_ticked(self, news_index):
+        page = NewsPageFactory(parent=news_index, is_briefing=False)
+        page.issue_number = 3
+        with pytest.raises(ValidationError) as error:
+            page.full_clean()
+        assert "is_briefing" in error.value.message_dict
+
+    def test_a_briefing_number_is_used_once(self, news_index):
+        NewsPageFactory(parent=news_index, is_briefing=True, issue_number=4)
+        second = NewsPageFactory(parent=news_index, is_briefing=True, issue_number=5)
+        second.issue_number = 4
+        with pytest.raises(ValidationError) as error:
+            second.full_clean()
+        assert error.value.message_dict["issue_number"] == ["Briefing 4 already exists."]
+
+    def test_a_briefing_document_must_be_a_pdf(self, news_index):
+        page = NewsPageFactory(parent=news_index, is_briefing=True)
+        page.briefing_document = DocumentFactory(file__filename="notes.docx")
+        with pytest.raises(ValidationError) as error:
+            page.full_clean()
+        assert error.value.message_dict["briefing_document"] == ["Choose a PDF document."]
+
+
+@pytest.mark.django_db
+class TestEventPage:
+    def test_shows_start_and_end_in_uk_time(self, client, news_index):
+        start = datetime.datetime(2026, 7, 1, 17, 30, tzinfo=datetime.UTC)
+        event = EventPageFactory(
+            parent=news_index,
+            start=start,
+            end=start + datetime.timedelta(hours=2),
+            location="Amnesty International, London",
+            registration_url="https://example.org/book",
+        )
+        html = client.get(event.url).content.decode()
+        # 17:30 UTC is 18:30 British Summer Time.
+        assert "Wednesday 1 July 2026, 18:30</time> to <time" in html
+        assert ">20:30</time>" in html
+        assert "(UK time)" in html
+        assert "Amnesty International, London" in html
+        assert 'href="https://example.org/book"' in html
+        assert "to be confirmed" not in html
+
+    def test_an_event_without_a_date_says_date_to_be_confirmed(self, client, news_index):
+        event = EventPageFactory(parent=news_index, start=None)
+        html = client.get(event.url).content.decode()
+        assert "Date to be confirmed" in html
+        assert "(UK time)" not in html
+
+    def test_upcoming_past_and_unconfirmed_events(self, news_index):
+        now = timezone.now()
+        soon = EventPageFactory(parent=news_index, start=now + datetime.timedelta(days=1))
+        later = EventPageFactory(parent=news_index, start=now + datetime.timedelta(days=9))
+        running = EventPageFactory(
+            parent=news_index,
+            start=now - datetime.timedelta(hours=1),
+            end=now + datetime.timedelta(hours=1),
+        )
+        past = EventPageFactory(parent=news_index, start=now - datetime.timedelta(days=3))
+        older = EventPageFactory(parent=news_index, start=now - datetime.timedelta(days=30))
+        unconfirmed = EventPageFactory(parent=news_index, start=None)
+        assert list(EventPage.objects.upcoming()) == [running, soon, later]
+        assert list(EventPage.objects.past()) == [past, older]
+        assert list(EventPage.objects.date_to_be_confirmed()) == [unconfirmed]
+
+    @pytest.mark.parametrize(
+        "start, end, field",
+        [
+            (None, datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC), "start"),
+            (
+                datetime.datetime(2026, 7, 2, tzinfo=datetime.UTC),
+                datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC),
+                "end",
+            ),
+        ],
+    )
+    def test_refuses_an_end_without_a_start_or_before_it(self, news_index, start, end, field):
+        event = EventPageFactory(parent=news_index)
+        event.start, event.end = start, end
+        with pytest.raises(ValidationError) as error:
+            event.full_clean()
+        assert field in error.value.message_dict
