@@ -1,10 +1,17 @@
 import io
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from tests.factories import HomePageFactory, NewsIndexPageFactory
 
@@ -12,14 +19,27 @@ from tests.factories import HomePageFactory, NewsIndexPageFactory
 def load_site_content():
     """The organisation's real content, as `make run` loads it; returns the command's output."""
     out = io.StringIO()
+    wagtail_root()
     call_command("load_site_content", stdout=out)
     return out.getvalue()
+
+
+def wagtail_root():
+    """Wagtail's root page. Tests with real transactions end with a flush that removes the
+    locale and root page that Wagtail's migrations made: the next such test makes them again."""
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
 
 
 @pytest.fixture
 def home(db):
     """An empty home page at the root of the default site."""
-    root = Page.get_first_root_node()
+    root = wagtail_root()
     Page.objects.filter(depth=2).delete()
     home = HomePageFactory(parent=root, slug="home")
     Site.objects.update_or_create(
@@ -31,3 +51,43 @@ def home(db):
 @pytest.fixture
 def news_index(home):
     return NewsIndexPageFactory(parent=home)
+
+
+def scheduler_command(*args):
+    """`manage.py run_scheduler` in a process of its own, on the test database, as production
+    runs it; the calling test must commit its data (transactional_db)."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "psgsite.settings.test", "DATABASE_URL": url}
+    return {
+        "args": [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_scheduler", *args],
+        "env": env,
+        "cwd": settings.BASE_DIR,
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.PIPE,
+        "text": True,
+    }
+
+
+@pytest.fixture
+def scheduler(transactional_db):
+    """A scheduler process polling every second, stopped when the test ends."""
+    process = subprocess.Popen(**scheduler_command("--interval", "1"))
+    yield process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def wait_until(condition, timeout=30, step=0.25):
+    """Polls until condition() is true; the bound only stops a broken test from hanging."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()

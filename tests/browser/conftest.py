@@ -7,11 +7,6 @@ import axe_playwright_python
 import pytest
 from playwright.sync_api import sync_playwright
 
-from django.conf import settings
-
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page
-
 from tests.conftest import load_site_content
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,13 +49,6 @@ def page(browser):
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server, carrying the organisation's real content."""
-    if not Page.objects.exists():
-        # The live server needs real transactions, and the flush after each such test removes
-        # the locale and root page that Wagtail's migrations made: make them again.
-        Locale.objects.get_or_create(
-            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-        )
-        Page.add_root(instance=Page(title="Root", slug="root"))
     load_site_content()
     return live_server
 

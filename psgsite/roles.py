@@ -1,0 +1,85 @@
+"""The editorial roles and the moderation workflow, set up without clicking.
+
+Wagtail's first migrations make "Editors" and "Moderators" groups with permissions on the whole
+tree and a "Moderators approval" workflow. Here editors are confined to the news, about and join
+sections, moderators keep the whole tree, membership secretaries get the admin alone, and every
+page goes through "Moderator approval".
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from about.models import AboutPage
+from membership.models import JoinPage
+from news.models import NewsIndexPage
+
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+MEMBERSHIP_SECRETARIES = "Membership secretaries"
+WORKFLOW = "Moderator approval"
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+
+
+def editorial_sections():
+    """The pages under whose subtree editors work: the news index, the join page and every
+    about page directly under the home page."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        return []
+    return list(site.root_page.get_children().type(NewsIndexPage, JoinPage, AboutPage))
+
+
+@transaction.atomic
+def set_up_roles():
+    """Idempotent: run after each deploy and after loading content."""
+    admin_access = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    moderators, _ = Group.objects.get_or_create(name=MODERATORS)
+    secretaries, _ = Group.objects.get_or_create(name=MEMBERSHIP_SECRETARIES)
+    for group in (editors, moderators, secretaries):
+        group.permissions.add(admin_access)
+
+    root = Page.get_first_root_node()
+    _grant(moderators, [root], MODERATOR_PAGE_PERMISSIONS)
+    GroupPagePermission.objects.filter(group=editors).exclude(
+        page__in=editorial_sections()
+    ).delete()
+    _grant(editors, editorial_sections(), EDITOR_PAGE_PERMISSIONS)
+    GroupPagePermission.objects.filter(group=secretaries).delete()
+
+    workflow = Workflow.objects.filter(name__in=[WORKFLOW, "Moderators approval"]).order_by(
+        "pk"
+    ).first() or Workflow(name=WORKFLOW)
+    workflow.name, workflow.active = WORKFLOW, True
+    workflow.save()
+    task = GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=WORKFLOW)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    task.name, task.active = WORKFLOW, True
+    task.save()
+    task.groups.set([moderators])
+    WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+
+
+def _grant(group, pages, codenames):
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    )
+    for page in pages:
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)

@@ -1,0 +1,106 @@
+"""Scheduled publishing that is safe to run from several servers at once.
+
+Wagtail records go-live and expiry times but publishes nothing until something acts on them.
+Its own `publish_scheduled` command takes no locks, so two overlapping runs can publish the
+same revision twice, and one failure stops the rest. Here each due item is handled in a
+transaction of its own that first locks its row and checks again that it is still due: a
+second scheduler waits for the first to finish with that row and then finds nothing to do,
+and a failure rolls back only its own item.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail.models import DraftStateMixin, Page, Revision
+
+logger = logging.getLogger("psgsite.scheduler")
+
+
+@dataclass
+class PassReport:
+    published: list = field(default_factory=list)
+    unpublished: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+
+def publishable_models():
+    """Pages, and any other model with Wagtail's draft state (snippets), as Wagtail does."""
+    others = [
+        model
+        for model in apps.get_models()
+        if issubclass(model, DraftStateMixin) and not issubclass(model, Page)
+    ]
+    return [Page, *others]
+
+
+def run_pass(now=None):
+    """Unpublish what has expired, then publish what is due; returns what was done."""
+    now = now or timezone.now()
+    report = PassReport()
+    for model in publishable_models():
+        due = model.objects.filter(live=True, expire_at__lte=now).order_by("expire_at", "pk")
+        for pk in list(due.values_list("pk", flat=True)):
+            _unpublish_expired(model, pk, now, report)
+    due = Revision.objects.filter(approved_go_live_at__lte=now).order_by(
+        "approved_go_live_at", "pk"
+    )
+    for pk in list(due.values_list("pk", flat=True)):
+        _publish_due(pk, now, report)
+    return report
+
+
+def _unpublish_expired(model, pk, now, report):
+    try:
+        with transaction.atomic():
+            obj = (
+                model.objects.select_for_update()
+                .filter(pk=pk, live=True, expire_at__lte=now)
+                .first()
+            )
+            if obj is None:  # another scheduler got there first
+                return
+            obj.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+    except Exception:
+        logger.exception("Could not unpublish expired %s %s", model._meta.verbose_name, pk)
+        report.failed.append((model, pk))
+        return
+    logger.info("Unpublished %s (expired at %s)", _describe(obj), _local(obj.expire_at))
+    report.unpublished.append(obj)
+
+
+def _publish_due(pk, now, report):
+    try:
+        with transaction.atomic():
+            revision = (
+                Revision.objects.select_for_update()
+                .filter(pk=pk, approved_go_live_at__lte=now)
+                .first()
+            )
+            if revision is None:  # another scheduler got there first
+                return
+            go_live_at = revision.approved_go_live_at
+            revision.publish(log_action="wagtail.publish.scheduled")
+    except Exception:
+        logger.exception("Could not publish scheduled revision %s", pk)
+        report.failed.append((Revision, pk))
+        return
+    logger.info(
+        "Published %s (revision %s, due at %s)",
+        _describe(revision.content_object),
+        pk,
+        _local(go_live_at),
+    )
+    report.published.append(revision)
+
+
+def _describe(obj):
+    model = getattr(obj, "specific_class", None) or type(obj)
+    return f'{model._meta.verbose_name} "{obj}" (id {obj.pk})'
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")

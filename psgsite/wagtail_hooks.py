@@ -1,0 +1,60 @@
+from django.utils import timezone
+
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+
+class ScheduledPanel(Component):
+    """The dashboard's "Scheduled" panel: what goes live or expires next, when, and who set it."""
+
+    name = "scheduled"
+    order = 50
+    template_name = "psgsite/scheduled_panel.html"
+
+    def get_context_data(self, parent_context):
+        now = timezone.now()
+        going_live = list(
+            Revision.page_revisions.filter(approved_go_live_at__isnull=False)
+            .select_related("user")
+            .order_by("approved_go_live_at")[:20]
+        )
+        scheduled_by = {
+            entry.revision_id: entry.user
+            for entry in PageLogEntry.objects.filter(
+                action="wagtail.publish.schedule", revision__in=going_live
+            ).select_related("user")
+        }
+        expiring = list(
+            Page.objects.live()
+            .filter(expire_at__gt=now)
+            .select_related("live_revision__user")
+            .order_by("expire_at")[:20]
+        )
+        return {
+            "going_live": [
+                {
+                    "title": revision.object_str,
+                    "page_id": revision.object_id,
+                    "when": revision.approved_go_live_at,
+                    "by": scheduled_by.get(revision.pk) or revision.user,
+                }
+                for revision in going_live
+            ],
+            "expiring": [
+                {
+                    "title": page.title,
+                    "page_id": page.pk,
+                    "when": page.expire_at,
+                    "by": page.live_revision.user if page.live_revision else None,
+                }
+                for page in expiring
+            ],
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_scheduled_panel(request, panels):
+    if PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change", "publish"]):
+        panels.append(ScheduledPanel())
