@@ -11,7 +11,11 @@ class AboutPage(ListingFields, Page):
     parent_page_types = ["home.HomePage", "about.AboutPage"]
     subpage_types = ["about.AboutPage"]
 
-    body = StreamField(BaseStreamBlock(), blank=True)
+    body = StreamField(
+        BaseStreamBlock(),
+        blank=True,
+        help_text="The text of the page: paragraphs, headings, images, facts and more.",
+    )
 
     content_panels = [*Page.content_panels, *ListingFields.listing_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, *ListingFields.search_fields, index.SearchField("body")]

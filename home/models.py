@@ -90,7 +90,11 @@ class HomePageTeaser(Orderable):
 class SiteSettings(BaseSiteSetting):
     """What the footer of every page says: editors change it under Settings."""
 
-    organisation_name = models.CharField(max_length=200, default="Peru Support Group")
+    organisation_name = models.CharField(
+        max_length=200,
+        default="Peru Support Group",
+        help_text="Shown in the header, the footer and page titles.",
+    )
     address = models.TextField(blank=True, help_text="Postal address, one line per line.")
     email = models.EmailField(blank=True, help_text="The public contact address.")
     charity_details = models.CharField(

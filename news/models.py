@@ -67,7 +67,11 @@ class NewsItemPage(ListingFields, Page):
         default=datetime.date.today,
         help_text="The date shown with the item. Change it for items that first appeared earlier.",
     )
-    body = StreamField(BaseStreamBlock(), blank=True)
+    body = StreamField(
+        BaseStreamBlock(),
+        blank=True,
+        help_text="The full text: paragraphs, headings, images, quotes, documents and more.",
+    )
     topics = ClusterTaggableManager(
         through=NewsItemTopic,
         blank=True,

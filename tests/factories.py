@@ -3,6 +3,9 @@ import datetime
 import factory
 import wagtail_factories
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
 from wagtail.documents import get_document_model
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
@@ -84,3 +87,18 @@ def cached_embed(url, html, max_width=800):
         type="video",
         html=html,
     )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("a-long-test-password")
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        if create and names:
+            self.groups.set(Group.objects.filter(name__in=names))
