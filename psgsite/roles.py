@@ -10,7 +10,9 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from wagtail.models import (
+    Collection,
     GroupApprovalTask,
+    GroupCollectionPermission,
     GroupPagePermission,
     Page,
     Site,
@@ -29,6 +31,8 @@ MEMBERSHIP_SECRETARIES = "Membership secretaries"
 WORKFLOW = "Moderator approval"
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+# Wagtail lets whoever may change an image or document delete it as well.
+MEDIA_PERMISSIONS = ["add", "change", "choose"]
 MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 
 
@@ -52,6 +56,11 @@ def set_up_roles():
     secretaries, _ = Group.objects.get_or_create(name=MEMBERSHIP_SECRETARIES)
     for group in (editors, moderators, secretaries):
         group.permissions.add(admin_access)
+        # Images and documents are granted per collection below; model-wide permissions, which
+        # Wagtail's first migration gives its groups, would override those.
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label__in=["wagtailimages", "wagtaildocs"])
+        )
 
     root = Page.get_first_root_node()
     _grant(moderators, [root], MODERATOR_PAGE_PERMISSIONS)
@@ -60,6 +69,8 @@ def set_up_roles():
     ).delete()
     _grant(editors, editorial_sections(), EDITOR_PAGE_PERMISSIONS)
     GroupPagePermission.objects.filter(group=secretaries).delete()
+    _grant_media(editors, MEDIA_PERMISSIONS)
+    _grant_media(moderators, MEDIA_PERMISSIONS)
 
     workflow = Workflow.objects.filter(name__in=[WORKFLOW, "Moderators approval"]).order_by(
         "pk"
@@ -74,6 +85,23 @@ def set_up_roles():
     task.save()
     task.groups.set([moderators])
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+
+
+def _grant_media(group, actions):
+    """Images and documents in every collection: upload, edit and choose them."""
+    root = Collection.get_first_root_node()
+    for app_label, model in (("wagtailimages", "image"), ("wagtaildocs", "document")):
+        wanted = [f"{action}_{model}" for action in actions]
+        GroupCollectionPermission.objects.filter(
+            group=group, permission__content_type__app_label=app_label
+        ).exclude(permission__codename__in=wanted).delete()
+        for action in actions:
+            permission = Permission.objects.get(
+                content_type__app_label=app_label, codename=f"{action}_{model}"
+            )
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root, permission=permission
+            )
 
 
 def _grant(group, pages, codenames):

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from tests.factories import HomePageFactory, NewsIndexPageFactory
 
@@ -26,13 +26,16 @@ def load_site_content():
 
 def wagtail_root():
     """Wagtail's root page. Tests with real transactions end with a flush that removes the
-    locale and root page that Wagtail's migrations made: the next such test makes them again."""
+    locale, root page and root collection that Wagtail's migrations made: the next such test
+    makes them again."""
     root = Page.get_first_root_node()
     if root is None:
         Locale.objects.get_or_create(
             language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
         root = Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     return root
 
 
@@ -53,9 +56,9 @@ def news_index(home):
     return NewsIndexPageFactory(parent=home)
 
 
-def scheduler_command(*args):
-    """`manage.py run_scheduler` in a process of its own, on the test database, as production
-    runs it; the calling test must commit its data (transactional_db)."""
+def manage_py(*args):
+    """A `manage.py` command in a process of its own, on the test database, as production runs
+    its processes; the calling test must commit its data (transactional_db)."""
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
         url = f"sqlite:///{db['NAME']}"
@@ -63,9 +66,14 @@ def scheduler_command(*args):
         url = (
             f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "psgsite.settings.test", "DATABASE_URL": url}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "psgsite.settings.test",
+        "DATABASE_URL": url,
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
     return {
-        "args": [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_scheduler", *args],
+        "args": [sys.executable, str(settings.BASE_DIR / "manage.py"), *args],
         "env": env,
         "cwd": settings.BASE_DIR,
         "stdout": subprocess.PIPE,
@@ -77,7 +85,7 @@ def scheduler_command(*args):
 @pytest.fixture
 def scheduler(transactional_db):
     """A scheduler process polling every second, stopped when the test ends."""
-    process = subprocess.Popen(**scheduler_command("--interval", "1"))
+    process = subprocess.Popen(**manage_py("run_scheduler", "--interval", "1"))
     yield process
     process.terminate()
     process.wait(timeout=10)

@@ -13,6 +13,7 @@ os.environ.setdefault(
 from .base import *  # noqa: E402, F403
 
 DEBUG = True
+SERVE_MEDIA_FILES = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -1,13 +1,17 @@
 """Pages in a real browser: Debian's chromium, driven by Playwright against Django's live server."""
 
 import os
+import socket
+import subprocess
+import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import axe_playwright_python
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import load_site_content
+from tests.conftest import load_site_content, manage_py, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
@@ -47,10 +51,35 @@ def page(browser):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server, carrying the organisation's real content."""
+def web_server(transactional_db):
+    """`manage.py runserver` in a process of its own on the test database: with a scheduler in
+    another, the site runs as separate processes, as it does in production."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(**manage_py("runserver", f"127.0.0.1:{port}", "--noreload"))
+    server = SimpleNamespace(url=f"http://127.0.0.1:{port}")
+
+    def answers():
+        try:
+            response = urllib.request.urlopen(server.url + "/admin/login/", timeout=2)  # noqa: S310
+            return response.status == 200
+        except OSError:
+            return False
+
+    try:
+        assert wait_until(answers, timeout=60), process.stderr
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def site(web_server):
+    """The web server, carrying the organisation's real content."""
     load_site_content()
-    return live_server
+    return web_server
 
 
 def axe_violations(page):

@@ -3,7 +3,10 @@
 from django.contrib.auth.models import Group
 from django.test import TestCase
 
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, Workflow, WorkflowState
+from wagtail.permissions import policy_registry
 from wagtail.test.utils.form_data import (
     nested_form_data,
     querydict_from_html,
@@ -56,6 +59,14 @@ class TheRolesExist(RolesTestCase):
         assert self.story.get_workflow() == workflow
         task = workflow.tasks.get().specific
         assert list(task.groups.values_list("name", flat=True)) == [MODERATORS]
+
+    def test_editors_and_moderators_use_the_image_and_document_libraries(self):
+        for model in (get_image_model(), get_document_model()):
+            policy = policy_registry.get_by_type(model)
+            for user in (self.editor, self.moderator):
+                for action in ("add", "change", "choose"):
+                    assert policy.user_has_permission(user, action), (user, action)
+            assert not policy.user_has_any_permission(self.secretary, ["add", "change", "choose"])
 
     def test_setting_up_again_changes_nothing(self):
         before = list(Group.objects.order_by("name").values_list("name", "permissions"))

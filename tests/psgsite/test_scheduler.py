@@ -13,7 +13,7 @@ from wagtail.models import PageLogEntry
 
 from news.models import NewsPage
 from psgsite.scheduler import run_pass
-from tests.conftest import scheduler_command, wait_until
+from tests.conftest import manage_py, wait_until
 from tests.factories import NewsPageFactory
 
 
@@ -98,7 +98,7 @@ def test_two_schedulers_at_once_publish_each_revision_exactly_once(news_index):
     pages = [draft(news_index, title=f"Due {n}") for n in range(12)]
     for page in pages:
         schedule(page)
-    runs = [subprocess.Popen(**scheduler_command("--once")) for _ in range(2)]
+    runs = [subprocess.Popen(**manage_py("run_scheduler", "--once")) for _ in range(2)]
     results = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], results
     assert all("failed" not in stderr for _, stderr in results), results
