@@ -73,6 +73,7 @@ class NewsItemPage(ListingFields, Page):
         help_text="The full text: paragraphs, headings, images, quotes, documents and more.",
     )
     topics = ClusterTaggableManager(
+        "topics",
         through=NewsItemTopic,
         blank=True,
         help_text="Subjects such as Mining or Human rights. Readers can follow each topic.",
