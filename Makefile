@@ -36,11 +36,11 @@ lint: $(VENV)/.installed
 
 test-sqlite: $(VENV)/.installed
 	@echo "==> Tests on SQLite"
-	$(VENV)/bin/pytest --create-db
+	$(VENV)/bin/pytest
 
 test-postgres: $(VENV)/.installed
 	@echo "==> Tests on PostgreSQL ($(PG_URL))"
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest --create-db
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
 # The suite needs a PostgreSQL server and Debian's chromium; start or install them where they are missing.
 check-services:
