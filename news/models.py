@@ -1,13 +1,16 @@
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
@@ -17,7 +20,9 @@ from home.models import ListingFields
 from home.pagination import paginate
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(RoutablePageMixin, Page):
+    """The news: all of it, or one topic, one kind or one year of it, each at its own address."""
+
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsPage", "news.EventPage"]
     max_count = 1
@@ -30,22 +35,86 @@ class NewsIndexPage(Page):
         verbose_name = "news index page"
 
     items_per_page = 10
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["items"] = paginate(request, self.news_items(), self.items_per_page)
-        return context
+    KINDS = {
+        "news": ("News items", models.Q(newspage__is_briefing=False)),
+        "briefings": ("Briefings", models.Q(newspage__is_briefing=True)),
+        "events": ("Events", models.Q(eventpage__isnull=False)),
+    }
 
     def news_items(self):
-        """Everything the index lists, newest first, each as its own page type."""
+        """Everything the index lists, newest first, in one query: the rows that tell a news
+        item from a briefing or an event come with it (see NewsItemPage.detail)."""
         return (
             NewsItemPage.objects.child_of(self)
             .live()
             .public()
             .order_by("-date", "-pk")
-            .select_related("listing_image")
-            .specific()
+            .select_related(*NewsItemPage.LISTING_RELATED)
         )
+
+    @path("")
+    def all_items(self, request):
+        return self.listing(request, self.news_items(), heading=self.title, route="all_items")
+
+    @path("topic/<slug:topic>/")
+    def by_topic(self, request, topic):
+        items = self.news_items().filter(topics__slug=topic)
+        name = Tag.objects.filter(slug=topic).values_list("name", flat=True).first()
+        if name is None or not items.exists():
+            raise Http404("No news on that topic.")
+        return self.listing(
+            request, items, heading=f"Topic: {name}", route="by_topic", args=[topic]
+        )
+
+    @path("kind/<slug:kind>/")
+    def by_kind(self, request, kind):
+        if kind not in self.KINDS:
+            raise Http404("No such kind of news.")
+        heading, condition = self.KINDS[kind]
+        items = self.news_items().filter(condition)
+        return self.listing(request, items, heading=heading, route="by_kind", args=[kind])
+
+    @path("<int:year>/")
+    def by_year(self, request, year):
+        if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+            raise Http404("No such year.")
+        items = self.news_items().filter(date__year=year)
+        if not items.exists():
+            raise Http404("No news from that year.")
+        heading = f"News from {year}"
+        return self.listing(request, items, heading=heading, route="by_year", args=[year])
+
+    def listing(self, request, items, heading, route, args=()):
+        page_of_items = paginate(request, items, self.items_per_page)
+        subpath = self.reverse_subpage(route, args=list(args))
+        listing_url = self.get_url(request) + subpath
+        canonical = self.get_full_url(request) + subpath
+        if page_of_items.number > 1:
+            canonical += f"?page={page_of_items.number}"
+        return self.render(
+            request,
+            context_overrides={
+                "items": page_of_items,
+                "heading": heading,
+                "canonical_url": canonical,
+                "topics": self.topics(),
+                "years": self.years(),
+                "listing_url": listing_url,
+            },
+        )
+
+    def topics(self):
+        """The topics that live items carry, for the filter links."""
+        return (
+            Tag.objects.filter(
+                news_newsitemtopic_items__content_object__in=self.news_items().values("pk")
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+    def years(self):
+        return [d.year for d in self.news_items().order_by().dates("date", "year", order="DESC")]
 
 
 class NewsItemTopic(TaggedItemBase):
@@ -89,8 +158,27 @@ class NewsItemPage(ListingFields, Page):
     class Meta:
         verbose_name = "news listing entry"
 
-    # Shown beside the date in listings; plain news has none.
-    kind_label = ""
+    # What a listing's single query loads along with each entry.
+    LISTING_RELATED = ("listing_image", "newspage__briefing_document", "eventpage")
+
+    @cached_property
+    def detail(self):
+        """This entry as the news item or event it is. Listings load that row in their own
+        query (LISTING_RELATED); a news item or event on its own page is its own detail."""
+        if type(self) is not NewsItemPage:
+            return self
+        for name in ("newspage", "eventpage"):
+            try:
+                return getattr(self, name)
+            except ObjectDoesNotExist:
+                continue
+        return self
+
+    @property
+    def kind_label(self):
+        """Shown beside the date in listings; plain news has none."""
+        detail = self.detail
+        return "" if detail is self else detail.kind_label
 
 
 class NewsPage(NewsItemPage):

@@ -7,6 +7,9 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "home page": "/",
     "news index": "/news/",
+    "news by topic": "/news/topic/mining/",
+    "briefings": "/news/kind/briefings/",
+    "news by year": "/news/2013/",
     "news item": "/news/minas-conga-referendum-plans-disputed/",
     "event": "/news/peru-and-the-persistence-of-inequality/",
     "about page": "/about-us/",
