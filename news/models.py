@@ -19,6 +19,8 @@ from home.blocks import BaseStreamBlock
 from home.models import ListingFields
 from home.pagination import paginate
 
+from .feeds import FEED_TYPES, NewsFeed
+
 
 class NewsIndexPage(RoutablePageMixin, Page):
     """The news: all of it, or one topic, one kind or one year of it, each at its own address."""
@@ -52,56 +54,103 @@ class NewsIndexPage(RoutablePageMixin, Page):
             .select_related(*NewsItemPage.LISTING_RELATED)
         )
 
+    # Each listing is a route; the ones readers can follow also have RSS and Atom feeds.
     @path("")
     def all_items(self, request):
-        return self.listing(request, self.news_items(), heading=self.title, route="all_items")
+        return self.listing(request, "all_items")
 
     @path("topic/<slug:topic>/")
     def by_topic(self, request, topic):
-        items = self.news_items().filter(topics__slug=topic)
-        name = Tag.objects.filter(slug=topic).values_list("name", flat=True).first()
-        if name is None or not items.exists():
-            raise Http404("No news on that topic.")
-        return self.listing(
-            request, items, heading=f"Topic: {name}", route="by_topic", args=[topic]
-        )
+        return self.listing(request, "by_topic", topic)
 
     @path("kind/<slug:kind>/")
     def by_kind(self, request, kind):
-        if kind not in self.KINDS:
-            raise Http404("No such kind of news.")
-        heading, condition = self.KINDS[kind]
-        items = self.news_items().filter(condition)
-        return self.listing(request, items, heading=heading, route="by_kind", args=[kind])
+        return self.listing(request, "by_kind", kind)
 
     @path("<int:year>/")
     def by_year(self, request, year):
-        if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
-            raise Http404("No such year.")
-        items = self.news_items().filter(date__year=year)
-        if not items.exists():
-            raise Http404("No news from that year.")
-        heading = f"News from {year}"
-        return self.listing(request, items, heading=heading, route="by_year", args=[year])
+        return self.listing(request, "by_year", year)
 
-    def listing(self, request, items, heading, route, args=()):
+    @path("feed/<slug:feed_format>/", name="feed")
+    def all_items_feed(self, request, feed_format):
+        return self.feed(request, feed_format, "all_items")
+
+    @path("topic/<slug:topic>/feed/<slug:feed_format>/", name="topic_feed")
+    def topic_feed(self, request, topic, feed_format):
+        return self.feed(request, feed_format, "by_topic", topic)
+
+    @path("kind/<slug:kind>/feed/<slug:feed_format>/", name="kind_feed")
+    def kind_feed(self, request, kind, feed_format):
+        return self.feed(request, feed_format, "by_kind", kind)
+
+    FEED_ROUTES = {"all_items": "feed", "by_topic": "topic_feed", "by_kind": "kind_feed"}
+
+    def filtered(self, route, *args):
+        """The items and heading of one listing; Http404 where the filter names nothing."""
+        items = self.news_items()
+        if route == "all_items":
+            return items, self.title
+        if route == "by_topic":
+            (topic,) = args
+            items = items.filter(topics__slug=topic)
+            name = Tag.objects.filter(slug=topic).values_list("name", flat=True).first()
+            if name is None or not items.exists():
+                raise Http404("No news on that topic.")
+            return items, f"Topic: {name}"
+        if route == "by_kind":
+            (kind,) = args
+            if kind not in self.KINDS:
+                raise Http404("No such kind of news.")
+            heading, condition = self.KINDS[kind]
+            return items.filter(condition), heading
+        if route == "by_year":
+            (year,) = args
+            if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+                raise Http404("No such year.")
+            items = items.filter(date__year=year)
+            if not items.exists():
+                raise Http404("No news from that year.")
+            return items, f"News from {year}"
+        raise ValueError(route)
+
+    def listing(self, request, route, *args):
+        items, heading = self.filtered(route, *args)
         page_of_items = paginate(request, items, self.items_per_page)
         subpath = self.reverse_subpage(route, args=list(args))
-        listing_url = self.get_url(request) + subpath
         canonical = self.get_full_url(request) + subpath
         if page_of_items.number > 1:
             canonical += f"?page={page_of_items.number}"
+        feeds = []
+        if route in self.FEED_ROUTES:
+            for feed_format, (label, content_type) in FEED_TYPES.items():
+                feed_path = self.reverse_subpage(self.FEED_ROUTES[route], args=[*args, feed_format])
+                feeds.append(
+                    {
+                        "title": f"{heading} ({label})",
+                        "label": label,
+                        "type": content_type,
+                        "url": self.get_full_url(request) + feed_path,
+                    }
+                )
         return self.render(
             request,
             context_overrides={
                 "items": page_of_items,
                 "heading": heading,
                 "canonical_url": canonical,
+                "listing_url": self.get_url(request) + subpath,
+                "feeds": feeds,
                 "topics": self.topics(),
                 "years": self.years(),
-                "listing_url": listing_url,
             },
         )
+
+    def feed(self, request, feed_format, route, *args):
+        if feed_format not in FEED_TYPES:
+            raise Http404("No such feed format.")
+        items, heading = self.filtered(route, *args)
+        link = self.get_full_url(request) + self.reverse_subpage(route, args=list(args))
+        return NewsFeed(feed_format, items, heading, link, self.intro)(request)
 
     def topics(self):
         """The topics that live items carry, for the filter links."""

@@ -1,5 +1,6 @@
 from django import template
 
+from news.feeds import FEED_TYPES
 from news.models import NewsIndexPage
 
 register = template.Library()
@@ -11,3 +12,22 @@ def latest_news(count=5):
     index = NewsIndexPage.objects.live().public().first()
     items = index.news_items()[:count] if index else []
     return {"index": index, "items": items}
+
+
+@register.inclusion_tag("news/includes/feed_links.html", takes_context=True)
+def news_feed_links(context):
+    """Autodiscovery links for the feeds of all the news, for pages outside the news index."""
+    index = NewsIndexPage.objects.live().public().first()
+    if index is None:
+        return {"feeds": []}
+    request = context["request"]
+    base = index.get_full_url(request)
+    return {
+        "feeds": [
+            {"title": f"{index.title} ({label})", "type": content_type, "url": base + path}
+            for path, label, content_type in (
+                (index.reverse_subpage("feed", args=[name]), label, content_type)
+                for name, (label, content_type) in FEED_TYPES.items()
+            )
+        ]
+    }

@@ -8,25 +8,6 @@ from tests.factories import DocumentFactory, EventPageFactory, ImageFactory, New
 from tests.news.test_news_pages import queries_for
 
 
-@pytest.fixture
-def news(news_index):
-    mining = NewsPageFactory(parent=news_index, title="Conga mine", date=datetime.date(2013, 3, 8))
-    mining.topics.add("Mining")
-    mining.save_revision().publish()
-    briefing = NewsPageFactory(
-        parent=news_index,
-        title="Briefing on land titles",
-        date=datetime.date(2012, 10, 15),
-        is_briefing=True,
-        issue_number=12,
-        briefing_document=DocumentFactory(),
-    )
-    briefing.topics.add("Land rights")
-    briefing.save_revision().publish()
-    EventPageFactory(parent=news_index, title="Annual conference", date=datetime.date(2012, 11, 1))
-    return news_index
-
-
 def html_of(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, url

@@ -79,6 +79,8 @@ class LoadedContentTests(TestCase):
         site = Site.objects.get(is_default_site=True)
         self.assertEqual(site.root_page.specific, self.home)
         self.assertEqual(site.site_name, "Peru Support Group")
+        # The site's address is the one the admin is configured with (WAGTAILADMIN_BASE_URL).
+        self.assertEqual((site.hostname, site.port), ("testserver", 80))
         # Wagtail's placeholder welcome page is gone.
         self.assertFalse(Page.objects.filter(title__startswith="Welcome to your new").exists())
 

@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -61,9 +63,12 @@ class Command(BaseCommand):
             if placeholder.get_children_count() == 0:
                 placeholder.delete()
         home = self.page(root, HomePage, fields)
-        site = Site.objects.filter(is_default_site=True).first() or Site(
-            hostname="localhost", port=80, is_default_site=True
-        )
+        site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+        # Links that leave the site (feeds, canonical links) use the site's own address; the
+        # admin's base URL names it here: http://127.0.0.1:8000 on a laptop.
+        address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        site.hostname = address.hostname
+        site.port = address.port or (443 if address.scheme == "https" else 80)
         site.root_page = home
         site.site_name = content["site"]["site_name"]
         site.save()
