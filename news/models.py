@@ -152,6 +152,20 @@ class NewsIndexPage(RoutablePageMixin, Page):
         link = self.get_full_url(request) + self.reverse_subpage(route, args=list(args))
         return NewsFeed(feed_format, items, heading, link, self.intro)(request)
 
+    def get_sitemap_urls(self, request=None):
+        """The index, and each topic and year listing, which search engines should find too."""
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        lastmod = urls[0]["lastmod"] if urls else None
+        for route, args in [
+            *[("by_topic", [topic.slug]) for topic in self.topics()],
+            *[("by_year", [year]) for year in self.years()],
+        ]:
+            urls.append(
+                {"location": base + self.reverse_subpage(route, args=args), "lastmod": lastmod}
+            )
+        return urls
+
     def topics(self):
         """The topics that live items carry, for the filter links."""
         return (

@@ -1,0 +1,56 @@
+"""sitemap.xml lists every public live page, and robots.txt points to it."""
+
+from defusedxml import ElementTree as ET
+
+from django.test import TestCase
+
+from wagtail.models import Page, PageViewRestriction
+
+from news.models import NewsIndexPage, NewsPage
+from tests.conftest import load_site_content
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+class SitemapTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_site_content()
+        index = NewsIndexPage.objects.get()
+        cls.draft = index.add_child(instance=NewsPage(title="Draft story", slug="draft-story"))
+        cls.draft.unpublish()
+        cls.private = NewsPage.objects.get(slug="trade-agreement-risks-human-rights")
+        PageViewRestriction.objects.create(page=cls.private, restriction_type="login")
+        cls.expired = NewsPage.objects.get(slug="rural-property-campaign-launched")
+        cls.expired.unpublish(set_expired=True)
+
+    def locations(self):
+        response = self.client.get("/sitemap.xml")
+        self.assertEqual(response.status_code, 200)
+        root = ET.fromstring(response.content)
+        return [loc.text for loc in root.findall("s:url/s:loc", NS)]
+
+    def test_lists_every_public_live_page_once_with_an_absolute_address(self):
+        locations = self.locations()
+        self.assertEqual(len(locations), len(set(locations)))
+        public = Page.objects.live().public().filter(depth__gt=1).exclude(pk=self.private.pk)
+        for page in public:
+            self.assertIn(page.full_url, locations)
+        self.assertTrue(all(url.startswith("http://testserver/") for url in locations))
+
+    def test_leaves_out_drafts_private_and_expired_pages(self):
+        locations = " ".join(self.locations())
+        for page in (self.draft, self.private, self.expired):
+            self.assertNotIn(f"/{page.slug}/", locations)
+
+    def test_includes_the_topic_and_year_listings(self):
+        locations = self.locations()
+        self.assertIn("http://testserver/news/topic/mining/", locations)
+        self.assertIn("http://testserver/news/2013/", locations)
+
+    def test_robots_txt_points_to_it_and_keeps_crawlers_out_of_the_admin(self):
+        response = self.client.get("/robots.txt")
+        self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")
+        lines = response.content.decode().splitlines()
+        self.assertIn("Sitemap: http://testserver/sitemap.xml", lines)
+        self.assertIn("Disallow: /admin/", lines)
