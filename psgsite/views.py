@@ -1,5 +1,15 @@
+import unicodedata
+
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
+
+from wagtail.models import Page
+from wagtail.search.utils import parse_query_string
+
+from home.pagination import paginate
+
+SEARCH_RESULTS_PER_PAGE = 10
 
 
 @require_GET
@@ -12,3 +22,33 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+SEARCH_QUERY_MAX_LENGTH = 200
+
+
+@require_GET
+def search(request):
+    """Site search over every live public page, including the text in StreamField bodies."""
+    query = clean_query(request.GET.get("q", ""))
+    shortened = len(query) > SEARCH_QUERY_MAX_LENGTH
+    query = query[:SEARCH_QUERY_MAX_LENGTH].strip()
+    results = None
+    if query:
+        _filters, parsed = parse_query_string(query, operator="and")
+        pages = Page.objects.live().public().filter(depth__gt=1).specific()
+        results = paginate(request, pages.search(parsed), SEARCH_RESULTS_PER_PAGE)
+    return TemplateResponse(
+        request,
+        "psgsite/search.html",
+        {"query": query, "shortened": shortened, "results": results},
+    )
+
+
+def clean_query(query):
+    """A query the search backends accept: no control characters (PostgreSQL refuses NUL), and
+    quotation marks only in pairs (SQLite's full-text search refuses an unclosed phrase)."""
+    query = "".join(" " if unicodedata.category(c).startswith("C") else c for c in query)
+    if query.count('"') % 2:
+        query = query.replace('"', " ")
+    return " ".join(query.split())

@@ -15,6 +15,7 @@ PAGES = {
     "about page": "/about-us/",
     "about section": "/about-us/historical-overview/",
     "join page": "/join/",
+    "search results": "/search/?q=mining",
     "page not found": "/no-such-page/",
 }
 

@@ -1,0 +1,94 @@
+"""Site search over news, events, about and join pages, including their StreamField text."""
+
+import pytest
+
+from django.test import TestCase
+
+from news.models import NewsIndexPage, NewsPage
+from tests.conftest import load_site_content
+
+
+class SearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_site_content()
+        index = NewsIndexPage.objects.get()
+        draft = index.add_child(instance=NewsPage(title="Secret coca draft", slug="secret"))
+        draft.unpublish()
+
+    def search(self, query, **params):
+        response = self.client.get("/search/", {"q": query, **params})
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def test_finds_text_inside_streamfield_bodies(self):
+        # "coca" appears only in the body of the conference announcement.
+        html = self.search("coca")
+        self.assertIn("Peru and the Persistence of Inequality", html)
+        self.assertIn('<span class="tag">Event</span>', html)
+        self.assertIn("1 November 2012", html)
+        self.assertNotIn("Secret coca draft", html)
+
+    def test_results_show_title_date_kind_and_summary(self):
+        html = self.search("Conga")
+        self.assertIn("1 result for “Conga”", html)
+        self.assertIn("Minas Conga referendum plans disputed", html)
+        self.assertIn('<time datetime="2013-03-08">8 March 2013</time>', html)
+        self.assertIn("Authorities have rejected attempts to mount a referendum", html)
+
+    def test_covers_about_and_join_pages(self):
+        self.assertIn("PSG Aims", self.search("advocacy"))
+        self.assertIn("Why join the PSG?", self.search("Keep up to date"))
+        self.assertIn("Historical Overview", self.search("autocratic"))
+
+    def test_search_results_are_not_for_search_engines(self):
+        self.assertIn('<meta name="robots" content="noindex">', self.search("mining"))
+
+    def test_paginates_and_keeps_the_query(self):
+        for n in range(12):
+            NewsIndexPage.objects.get().add_child(
+                instance=NewsPage(title=f"Quinoa report {n}", slug=f"quinoa-{n}")
+            )
+        first = self.search("quinoa")
+        self.assertIn("12 results", first)
+        self.assertIn('href="?q=quinoa&amp;page=2"', first)
+        self.assertIn("Page 2 of 2", self.search("quinoa", page="2"))
+        self.assertIn("Page 1 of 2", self.search("quinoa", page="abc"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        '"human rights"',
+        '"unclosed quote',
+        "!!!",
+        "&&& ||| ::: ***",
+        "'; DROP TABLE wagtailcore_page; --",
+        "<script>alert(1)</script>",
+        "mining " * 2000,
+        "a" * 10_000,
+        "Cañaris 李 Quispe",
+        "\x00",
+        "(",
+        "mining)",
+        "NEAR(mining water)",
+        "title:mining",
+        "-",
+        "*mining",
+        "^mining",
+        "mining OR",
+        "AND",
+        "NOT mining",
+        '""',
+    ],
+)
+def test_any_query_gives_a_page_never_an_error(client, home, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    if len(query) > 200:
+        assert "only its first 200 characters were used" in html
