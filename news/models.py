@@ -19,6 +19,7 @@ from home.blocks import BaseStreamBlock
 from home.models import ListingFields
 from home.pagination import paginate
 
+from .calendar import calendar_response
 from .feeds import FEED_TYPES, NewsFeed
 
 
@@ -82,6 +83,48 @@ class NewsIndexPage(RoutablePageMixin, Page):
     @path("kind/<slug:kind>/feed/<slug:feed_format>/", name="kind_feed")
     def kind_feed(self, request, kind, feed_format):
         return self.feed(request, feed_format, "by_kind", kind)
+
+    @path("events/", name="upcoming_events")
+    def upcoming_events(self, request):
+        events = self.events()
+        return self.render(
+            request,
+            template="news/events.html",
+            context_overrides={
+                "heading": "Upcoming events",
+                "events": events.upcoming(),
+                "unconfirmed": events.date_to_be_confirmed().order_by("-date"),
+                "canonical_url": self.get_full_url(request)
+                + self.reverse_subpage("upcoming_events"),
+            },
+        )
+
+    @path("events/past/", name="past_events")
+    def past_events(self, request):
+        page_of_events = paginate(request, self.events().past(), self.items_per_page)
+        canonical = self.get_full_url(request) + self.reverse_subpage("past_events")
+        if page_of_events.number > 1:
+            canonical += f"?page={page_of_events.number}"
+        return self.render(
+            request,
+            template="news/events.html",
+            context_overrides={
+                "heading": "Past events",
+                "events": page_of_events,
+                "past": True,
+                "canonical_url": canonical,
+            },
+        )
+
+    @path("events/calendar/", name="events_calendar")
+    def events_calendar(self, request):
+        # Wagtail serves only paths that end in a slash, hence no ".ics" in the address.
+        return calendar_response(
+            request, self.events().exclude(start__isnull=True), filename="psg-events.ics"
+        )
+
+    def events(self):
+        return EventPage.objects.child_of(self).live().public().select_related("listing_image")
 
     FEED_ROUTES = {"all_items": "feed", "by_topic": "topic_feed", "by_kind": "kind_feed"}
 
@@ -322,7 +365,7 @@ class EventQuerySet(PageQuerySet):
         return self.filter(start__isnull=True)
 
 
-class EventPage(NewsItemPage):
+class EventPage(RoutablePageMixin, NewsItemPage):
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 
@@ -369,6 +412,16 @@ class EventPage(NewsItemPage):
         verbose_name = "event"
 
     kind_label = "Event"
+
+    @path("")
+    def event(self, request):
+        return self.render(request)
+
+    @path("calendar/", name="ics")
+    def ics(self, request):
+        if self.start is None:
+            raise Http404("This event's date is not fixed yet.")
+        return calendar_response(request, [self], filename=f"{self.slug}.ics")
 
     def clean(self):
         super().clean()

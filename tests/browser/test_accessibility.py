@@ -16,6 +16,8 @@ PAGES = {
     "about section": "/about-us/historical-overview/",
     "join page": "/join/",
     "search results": "/search/?q=mining",
+    "upcoming events": "/news/events/",
+    "past events": "/news/events/past/",
     "page not found": "/no-such-page/",
 }
 
