@@ -67,6 +67,23 @@ class HomePage(Page):
         context["teasers"] = self.featured_pages()
         return context
 
+    def structured_data(self, request, organisation, image_url):
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": organisation.organisation_name,
+            "url": self.get_full_url(request),
+            "description": self.intro,
+        }
+        if organisation.email:
+            data["email"] = organisation.email
+        if organisation.address:
+            data["address"] = ", ".join(organisation.address.splitlines())
+        links = [link.value["url"] for link in organisation.social_links]
+        if links:
+            data["sameAs"] = links
+        return data
+
     def featured_pages(self):
         """The live, public featured pages in the editor's order, as their own page types."""
         ids = list(self.teasers.values_list("page_id", flat=True))

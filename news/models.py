@@ -327,6 +327,26 @@ class NewsPage(NewsItemPage):
     class Meta:
         verbose_name = "news item"
 
+    open_graph_type = "article"
+
+    def structured_data(self, request, organisation, image_url):
+        publisher = {"@type": "Organization", "name": organisation.organisation_name}
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title,
+            "description": self.summary,
+            "datePublished": self.date.isoformat(),
+            "url": self.get_full_url(request),
+            "author": publisher,
+            "publisher": publisher,
+        }
+        if self.last_published_at:
+            data["dateModified"] = self.last_published_at.isoformat()
+        if image_url:
+            data["image"] = [image_url]
+        return data
+
     @property
     def kind_label(self):
         if not self.is_briefing:
@@ -412,6 +432,40 @@ class EventPage(RoutablePageMixin, NewsItemPage):
         verbose_name = "event"
 
     kind_label = "Event"
+
+    def structured_data(self, request, organisation, image_url):
+        """schema.org Event, only once the date is fixed: an event without one is not claimed."""
+        if self.start is None:
+            return None
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "description": self.summary,
+            "startDate": timezone.localtime(self.start).isoformat(),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "url": self.get_full_url(request),
+            "organizer": {"@type": "Organization", "name": organisation.organisation_name},
+        }
+        if self.end:
+            data["endDate"] = timezone.localtime(self.end).isoformat()
+        places = []
+        if self.location:
+            places.append({"@type": "Place", "name": self.location, "address": self.location})
+        if self.online_url:
+            places.append({"@type": "VirtualLocation", "url": self.online_url})
+        if places:
+            data["location"] = places[0] if len(places) == 1 else places
+            data["eventAttendanceMode"] = "https://schema.org/" + (
+                "MixedEventAttendanceMode"
+                if len(places) == 2
+                else "OnlineEventAttendanceMode"
+                if self.online_url
+                else "OfflineEventAttendanceMode"
+            )
+        if image_url:
+            data["image"] = [image_url]
+        return data
 
     @path("")
     def event(self, request):
