@@ -46,14 +46,23 @@ def test_paragraph_renders_rich_text():
 
 @pytest.mark.django_db
 def test_image_renders_a_rendition_with_alt_text_caption_and_credit():
-    image = ImageFactory(title="Protest in Cajamarca", description="Farmers march with banners")
+    image = ImageFactory(
+        title="Protest in Cajamarca",
+        description="Farmers march with banners",
+        file__width=2000,
+        file__height=1000,
+    )
     html = render(
         "image", {"image": image.pk, "alt_text": "", "caption": "Cajamarca, 2012", "credit": "PSG"}
     )
     assert 'alt="Farmers march with banners"' in html
     assert "Cajamarca, 2012" in html
     assert "Photo: PSG" in html
-    assert 'width="' in html and 'height="' in html
+    # Responsive: WebP sources at three widths, a JPEG fallback, its size known, loaded lazily.
+    assert '<source sizes="' in html and 'type="image/webp"' in html
+    assert "width-480.webp 480w" in html and "width-1200.webp 1200w" in html
+    assert 'height="240"' in html and 'width="480"' in html
+    assert 'loading="lazy"' in html
     own_alt = render(
         "image", {"image": image.pk, "alt_text": "A march", "caption": "", "credit": ""}
     )

@@ -11,6 +11,7 @@ from news.models import EventPage
 from tests.factories import (
     DocumentFactory,
     EventPageFactory,
+    ImageFactory,
     NewsPageFactory,
 )
 
@@ -188,3 +189,16 @@ class TestEventPage:
         with pytest.raises(ValidationError) as error:
             event.full_clean()
         assert field in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_listing_images_are_responsive_webp_and_lazy(client, news_index):
+    image = ImageFactory(file__width=1600, file__height=900)
+    NewsPageFactory(parent=news_index, listing_image=image)
+    html = client.get(news_index.url).content.decode()
+    img = html[html.index('<img alt=""') : html.index(">", html.index('<img alt=""'))]
+    assert (
+        "fill-320x180.format-webp.webp 320w" in img and "fill-640x360.format-webp.webp 640w" in img
+    )
+    assert 'width="320"' in img and 'height="180"' in img
+    assert 'loading="lazy"' in img and "sizes=" in img
