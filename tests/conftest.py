@@ -7,6 +7,7 @@ import time
 import pytest
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
@@ -14,6 +15,13 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from tests.factories import HomePageFactory, NewsIndexPageFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Wagtail caches renditions by image id, and ids come round again in each test."""
+    for cache in caches.all():
+        cache.clear()
 
 
 def load_site_content():
