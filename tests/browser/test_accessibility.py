@@ -62,3 +62,35 @@ def test_the_checker_itself_catches_a_violation(site, page):
     page.goto(site.url + "/")
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')")
     assert any(v.startswith("image-alt") for v in axe_violations(page))
+
+
+def tab_to(page, selector, limit=40):
+    """Presses Tab until the element is focused, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the keyboard")
+
+
+def test_a_keyboard_user_searches_and_opens_a_result(site, page):
+    page.goto(site.url + "/")
+    tab_to(page, "#header-search-query")
+    page.keyboard.type("coca")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "1 result for" in page.locator("main").inner_text()
+    tab_to(page, ".search-results a")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Peru and the Persistence of Inequality"
+
+
+def test_a_keyboard_user_filters_the_news_by_topic(site, page):
+    page.goto(site.url + "/news/")
+    tab_to(page, 'a[href="/news/topic/mining/"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Topic: Mining"

@@ -201,4 +201,13 @@ def test_listing_images_are_responsive_webp_and_lazy(client, news_index):
         "fill-320x180.format-webp.webp 320w" in img and "fill-640x360.format-webp.webp 640w" in img
     )
     assert 'width="320"' in img and 'height="180"' in img
-    assert 'loading="lazy"' in img and "sizes=" in img
+    assert "sizes=" in img
+
+
+@pytest.mark.django_db
+def test_only_listing_images_below_the_first_load_lazily(client, news_index):
+    for _ in range(3):
+        NewsPageFactory(parent=news_index, listing_image=ImageFactory())
+    html = client.get(news_index.url).content.decode()
+    loading = [chunk.split('"')[0] for chunk in html.split('loading="')[1:]]
+    assert loading == ["eager", "lazy", "lazy"]
