@@ -2,35 +2,20 @@
 
 import datetime
 
-from django.test import TestCase
-
 from wagtail.models import Revision
 
 from about.models import AboutPage
 from home.models import HomePage, SiteSettings
 from membership.models import JoinPage
 from news.models import EventPage, NewsIndexPage, NewsPage
-from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS, set_up_roles
-from tests.conftest import load_site_content
-from tests.factories import UserFactory
-from tests.psgsite.test_roles import edit_form, paragraph
+from tests.editorial import EditorialTestCase, edit_form, paragraph
 
 
 def at(*utc):
     return datetime.datetime(*utc, tzinfo=datetime.UTC)
 
 
-class EditingTestCase(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        load_site_content()
-        set_up_roles()
-        cls.editor = UserFactory(username="edna", groups=[EDITORS])
-        cls.moderator = UserFactory(username="mo", groups=[MODERATORS])
-        cls.secretary = UserFactory(username="sec", groups=[MEMBERSHIP_SECRETARIES])
-        cls.story = NewsPage.objects.get(slug="minas-conga-referendum-plans-disputed")
-        cls.index = NewsIndexPage.objects.get()
-
+class EditingTestCase(EditorialTestCase):
     def save_draft(self, page, html, user):
         self.client.force_login(user)
         data = edit_form(self.client, page, [paragraph(html)])

@@ -1,54 +1,17 @@
 """What each role may do, proved through the admin's own views."""
 
 from django.contrib.auth.models import Group
-from django.test import TestCase
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Workflow, WorkflowState
 from wagtail.permissions import policy_registry
-from wagtail.test.utils.form_data import (
-    nested_form_data,
-    querydict_from_html,
-    rich_text,
-    streamfield,
-)
 
-from home.models import HomePage
-from news.models import NewsIndexPage, NewsPage
 from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS, set_up_roles
-from tests.conftest import load_site_content
-from tests.factories import UserFactory
+from tests.editorial import EditorialTestCase, edit_form, paragraph
 
 
-def edit_form(client, page, body=()):
-    """The admin's edit form for a page, as the browser would post it. The body's blocks are
-    built by the admin's JavaScript, so the test gives them: (block name, form value) pairs."""
-    response = client.get(f"/admin/pages/{page.pk}/edit/")
-    assert response.status_code == 200, response.status_code
-    data = querydict_from_html(response.content.decode(), form_id="page-edit-form").dict()
-    data.update(nested_form_data({"body": streamfield(list(body))}))
-    return data
-
-
-def paragraph(html):
-    return ("paragraph", rich_text(html))
-
-
-class RolesTestCase(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        load_site_content()
-        set_up_roles()
-        cls.editor = UserFactory(username="edna", groups=[EDITORS])
-        cls.moderator = UserFactory(username="mo", groups=[MODERATORS])
-        cls.secretary = UserFactory(username="sec", groups=[MEMBERSHIP_SECRETARIES])
-        cls.home = HomePage.objects.get()
-        cls.index = NewsIndexPage.objects.get()
-        cls.story = NewsPage.objects.get(slug="minas-conga-referendum-plans-disputed")
-
-
-class TheRolesExist(RolesTestCase):
+class TheRolesExist(EditorialTestCase):
     def test_the_three_groups_and_the_workflow_on_the_whole_tree(self):
         names = set(Group.objects.values_list("name", flat=True))
         assert {EDITORS, MODERATORS, MEMBERSHIP_SECRETARIES} <= names
@@ -75,7 +38,7 @@ class TheRolesExist(RolesTestCase):
         assert Workflow.objects.filter(name="Moderator approval").count() == 1
 
 
-class EditorTests(RolesTestCase):
+class EditorTests(EditorialTestCase):
     def setUp(self):
         self.client.force_login(self.editor)
 
@@ -126,7 +89,7 @@ class EditorTests(RolesTestCase):
         assert_no_access(self, self.home)
 
 
-class ModeratorTests(RolesTestCase):
+class ModeratorTests(EditorialTestCase):
     def setUp(self):
         self.client.force_login(self.moderator)
 
@@ -141,7 +104,7 @@ class ModeratorTests(RolesTestCase):
         assert not self.story.live
 
 
-class MembershipSecretaryTests(RolesTestCase):
+class MembershipSecretaryTests(EditorialTestCase):
     def setUp(self):
         self.client.force_login(self.secretary)
 
