@@ -1,0 +1,218 @@
+"""The news index: every listing of the news, its feeds and its event calendars."""
+
+import datetime
+
+from django.db import models
+from django.http import Http404
+
+from taggit.models import Tag
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+
+from home.pagination import paginate
+
+from ..calendar import calendar_response
+from ..feeds import FEED_TYPES, NewsFeed
+from .events import EventPage
+from .items import NewsItemPage
+
+
+class NewsIndexPage(RoutablePageMixin, Page):
+    """The news: all of it, or one topic, one kind or one year of it, each at its own address."""
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsPage", "news.EventPage"]
+    max_count = 1
+
+    intro = models.TextField(blank=True, help_text="A sentence at the top of the news listing.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = "news index page"
+
+    items_per_page = 10
+    KINDS = {
+        "news": ("News items", models.Q(newspage__is_briefing=False)),
+        "briefings": ("Briefings", models.Q(newspage__is_briefing=True)),
+        "events": ("Events", models.Q(eventpage__isnull=False)),
+    }
+
+    def news_items(self):
+        """Everything the index lists, newest first, in one query: the rows that tell a news
+        item from a briefing or an event come with it (see NewsItemPage.detail)."""
+        return (
+            NewsItemPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("-date", "-pk")
+            .select_related(*NewsItemPage.LISTING_RELATED)
+        )
+
+    # Each listing is a route; the ones readers can follow also have RSS and Atom feeds.
+    @path("")
+    def all_items(self, request):
+        return self.listing(request, "all_items")
+
+    @path("topic/<slug:topic>/")
+    def by_topic(self, request, topic):
+        return self.listing(request, "by_topic", topic)
+
+    @path("kind/<slug:kind>/")
+    def by_kind(self, request, kind):
+        return self.listing(request, "by_kind", kind)
+
+    @path("<int:year>/")
+    def by_year(self, request, year):
+        return self.listing(request, "by_year", year)
+
+    @path("feed/<slug:feed_format>/", name="feed")
+    def all_items_feed(self, request, feed_format):
+        return self.feed(request, feed_format, "all_items")
+
+    @path("topic/<slug:topic>/feed/<slug:feed_format>/", name="topic_feed")
+    def topic_feed(self, request, topic, feed_format):
+        return self.feed(request, feed_format, "by_topic", topic)
+
+    @path("kind/<slug:kind>/feed/<slug:feed_format>/", name="kind_feed")
+    def kind_feed(self, request, kind, feed_format):
+        return self.feed(request, feed_format, "by_kind", kind)
+
+    @path("events/", name="upcoming_events")
+    def upcoming_events(self, request):
+        events = self.events()
+        return self.render(
+            request,
+            template="news/events.html",
+            context_overrides={
+                "heading": "Upcoming events",
+                "events": events.upcoming(),
+                "unconfirmed": events.date_to_be_confirmed().order_by("-date"),
+                "canonical_url": self.canonical_url(request, "upcoming_events"),
+            },
+        )
+
+    @path("events/past/", name="past_events")
+    def past_events(self, request):
+        page_of_events = paginate(request, self.events().past(), self.items_per_page)
+        canonical = self.canonical_url(request, "past_events", page=page_of_events.number)
+        return self.render(
+            request,
+            template="news/events.html",
+            context_overrides={
+                "heading": "Past events",
+                "events": page_of_events,
+                "past": True,
+                "canonical_url": canonical,
+            },
+        )
+
+    @path("events/calendar/", name="events_calendar")
+    def events_calendar(self, request):
+        # Wagtail serves only paths that end in a slash, hence no ".ics" in the address.
+        return calendar_response(
+            request, self.events().exclude(start__isnull=True), filename="psg-events.ics"
+        )
+
+    def events(self):
+        return EventPage.objects.child_of(self).live().public().select_related("listing_image")
+
+    FEED_ROUTES = {"all_items": "feed", "by_topic": "topic_feed", "by_kind": "kind_feed"}
+
+    def filtered(self, route, *args):
+        """The items and heading of one listing; Http404 where the filter names nothing."""
+        items = self.news_items()
+        if route == "all_items":
+            return items, self.title
+        if route == "by_topic":
+            (topic,) = args
+            items = items.filter(topics__slug=topic)
+            name = Tag.objects.filter(slug=topic).values_list("name", flat=True).first()
+            if name is None or not items.exists():
+                raise Http404("No news on that topic.")
+            return items, f"Topic: {name}"
+        if route == "by_kind":
+            (kind,) = args
+            if kind not in self.KINDS:
+                raise Http404("No such kind of news.")
+            heading, condition = self.KINDS[kind]
+            return items.filter(condition), heading
+        if route == "by_year":
+            (year,) = args
+            if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+                raise Http404("No such year.")
+            items = items.filter(date__year=year)
+            if not items.exists():
+                raise Http404("No news from that year.")
+            return items, f"News from {year}"
+        raise ValueError(route)
+
+    def listing(self, request, route, *args):
+        items, heading = self.filtered(route, *args)
+        page_of_items = paginate(request, items, self.items_per_page)
+        subpath = self.reverse_subpage(route, args=list(args))
+        canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
+        feeds = []
+        if route in self.FEED_ROUTES:
+            for feed_format, (label, content_type) in FEED_TYPES.items():
+                feed_path = self.reverse_subpage(self.FEED_ROUTES[route], args=[*args, feed_format])
+                feeds.append(
+                    {
+                        "title": f"{heading} ({label})",
+                        "label": label,
+                        "type": content_type,
+                        "url": self.get_full_url(request) + feed_path,
+                    }
+                )
+        return self.render(
+            request,
+            context_overrides={
+                "items": page_of_items,
+                "heading": heading,
+                "canonical_url": canonical,
+                "listing_url": self.get_url(request) + subpath,
+                "feeds": feeds,
+                "topics": self.topics(),
+                "years": self.years(),
+            },
+        )
+
+    def canonical_url(self, request, route, *args, page=1):
+        """The one address of a listing (and of its page, past the first)."""
+        url = self.get_full_url(request) + self.reverse_subpage(route, args=list(args))
+        return f"{url}?page={page}" if page > 1 else url
+
+    def feed(self, request, feed_format, route, *args):
+        if feed_format not in FEED_TYPES:
+            raise Http404("No such feed format.")
+        items, heading = self.filtered(route, *args)
+        link = self.get_full_url(request) + self.reverse_subpage(route, args=list(args))
+        return NewsFeed(feed_format, items, heading, link, self.intro)(request)
+
+    def get_sitemap_urls(self, request=None):
+        """The index, and each topic and year listing, which search engines should find too."""
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        lastmod = urls[0]["lastmod"] if urls else None
+        for route, args in [
+            *[("by_topic", [topic.slug]) for topic in self.topics()],
+            *[("by_year", [year]) for year in self.years()],
+        ]:
+            urls.append(
+                {"location": base + self.reverse_subpage(route, args=args), "lastmod": lastmod}
+            )
+        return urls
+
+    def topics(self):
+        """The topics that live items carry, for the filter links."""
+        return (
+            Tag.objects.filter(
+                news_newsitemtopic_items__content_object__in=self.news_items().values("pk")
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+    def years(self):
+        return [d.year for d in self.news_items().order_by().dates("date", "year", order="DESC")]

@@ -1,0 +1,164 @@
+"""What the news index lists: the shared entry, and news items with their briefings."""
+
+import datetime
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BaseStreamBlock
+from home.models import ListingFields
+
+
+class NewsItemTopic(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.NewsItemPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class NewsItemPage(ListingFields, Page):
+    """What the news index lists. News items, briefings and events share this table, so one
+    query can list them all in date order; it is never created on its own."""
+
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+    is_creatable = False
+
+    date = models.DateField(
+        "date",
+        default=datetime.date.today,
+        help_text="The date shown with the item. Change it for items that first appeared earlier.",
+    )
+    body = StreamField(
+        BaseStreamBlock(),
+        blank=True,
+        help_text="The full text: paragraphs, headings, images, quotes, documents and more.",
+    )
+    topics = ClusterTaggableManager(
+        "topics",
+        through=NewsItemTopic,
+        blank=True,
+        help_text="Subjects such as Mining or Human rights. Readers can follow each topic.",
+    )
+
+    search_fields = [
+        *Page.search_fields,
+        *ListingFields.search_fields,
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+
+    class Meta:
+        verbose_name = "news listing entry"
+
+    # What a listing's single query loads along with each entry.
+    LISTING_RELATED = ("listing_image", "newspage__briefing_document", "eventpage")
+
+    @cached_property
+    def detail(self):
+        """This entry as the news item or event it is. Listings load that row in their own
+        query (LISTING_RELATED); a news item or event on its own page is its own detail."""
+        if type(self) is not NewsItemPage:
+            return self
+        for name in ("newspage", "eventpage"):
+            try:
+                return getattr(self, name)
+            except ObjectDoesNotExist:
+                continue
+        return self
+
+    @property
+    def kind_label(self):
+        """Shown beside the date in listings; plain news has none."""
+        detail = self.detail
+        return "" if detail is self else detail.kind_label
+
+
+class NewsPage(NewsItemPage):
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+
+    is_briefing = models.BooleanField(
+        "this is a briefing",
+        default=False,
+        help_text="Tick for one of our numbered briefings.",
+    )
+    issue_number = models.PositiveIntegerField(
+        "briefing number", null=True, blank=True, help_text="The briefing's number, if it has one."
+    )
+    briefing_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The briefing as a PDF, if there is one.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("date"),
+        *ListingFields.listing_panels,
+        FieldPanel("body"),
+        FieldPanel("topics"),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_briefing"),
+                FieldPanel("issue_number"),
+                FieldPanel("briefing_document"),
+            ],
+            heading="Briefing",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "news item"
+
+    open_graph_type = "article"
+
+    def structured_data(self, request, organisation, image_url):
+        publisher = {"@type": "Organization", "name": organisation.organisation_name}
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title,
+            "description": self.summary,
+            "datePublished": self.date.isoformat(),
+            "url": self.get_full_url(request),
+            "author": publisher,
+            "publisher": publisher,
+        }
+        if self.last_published_at:
+            data["dateModified"] = self.last_published_at.isoformat()
+        if image_url:
+            data["image"] = [image_url]
+        return data
+
+    @property
+    def kind_label(self):
+        if not self.is_briefing:
+            return ""
+        return f"Briefing {self.issue_number}" if self.issue_number else "Briefing"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if not self.is_briefing and (self.issue_number or self.briefing_document_id):
+            errors["is_briefing"] = "Tick this to give the item a briefing number or document."
+        document = self.briefing_document
+        if document is not None and document.file_extension.lower() != "pdf":
+            errors["briefing_document"] = "Choose a PDF document."
+        if self.is_briefing and self.issue_number:
+            others = NewsPage.objects.filter(is_briefing=True, issue_number=self.issue_number)
+            if others.exclude(pk=self.pk).exists():
+                errors["issue_number"] = f"Briefing {self.issue_number} already exists."
+        if errors:
+            raise ValidationError(errors)
