@@ -114,10 +114,6 @@ class EventPage(RoutablePageMixin, NewsItemPage):
             data["image"] = [image_url]
         return data
 
-    @path("")
-    def event(self, request):
-        return self.render(request)
-
     @path("calendar/", name="ics")
     def ics(self, request):
         if self.start is None:

@@ -125,6 +125,14 @@ class DraftsAndScheduledContentTests(EditingTestCase):
         self.assertEqual(preview.status_code, 200)
         self.assertContains(preview, "Embargoed text.")
 
+    def test_an_event_previews_too(self):
+        event = EventPage.objects.get()
+        self.client.force_login(self.editor)
+        url = f"/admin/pages/{event.pk}/edit/preview/"
+        data = edit_form(self.client, event, [paragraph("<p>Programme to follow.</p>")])
+        self.assertEqual(self.client.post(url, data).json()["is_valid"], True)
+        self.assertContains(self.client.get(url), "Programme to follow.")
+
     def test_a_draft_edit_of_a_live_page_is_not_shown_to_readers(self):
         self.save_draft(self.story, "<p>Unfinished rewrite.</p>", self.editor)
         self.client.logout()
