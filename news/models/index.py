@@ -153,18 +153,6 @@ class NewsIndexPage(RoutablePageMixin, Page):
         page_of_items = paginate(request, items, self.items_per_page)
         subpath = self.reverse_subpage(route, args=list(args))
         canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
-        feeds = []
-        if route in self.FEED_ROUTES:
-            for feed_format, (label, content_type) in FEED_TYPES.items():
-                feed_path = self.reverse_subpage(self.FEED_ROUTES[route], args=[*args, feed_format])
-                feeds.append(
-                    {
-                        "title": f"{heading} ({label})",
-                        "label": label,
-                        "type": content_type,
-                        "url": self.get_full_url(request) + feed_path,
-                    }
-                )
         return self.render(
             request,
             context_overrides={
@@ -172,7 +160,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
                 "heading": heading,
                 "canonical_url": canonical,
                 "listing_url": self.get_url(request) + subpath,
-                "feeds": feeds,
+                "feeds": self.feed_links(request, route, *args, heading=heading),
                 "topics": self.topics(),
                 "years": self.years(),
             },
@@ -183,25 +171,39 @@ class NewsIndexPage(RoutablePageMixin, Page):
         url = self.get_full_url(request) + self.reverse_subpage(route, args=list(args))
         return f"{url}?page={page}" if page > 1 else url
 
+    def feed_links(self, request, route, *args, heading):
+        """The feeds that follow a listing, for its <link rel="alternate"> and "Follow" links."""
+        if route not in self.FEED_ROUTES:
+            return []
+        base = self.get_full_url(request)
+        return [
+            {
+                "title": f"{heading} ({label})",
+                "label": label,
+                "type": content_type,
+                "url": base
+                + self.reverse_subpage(self.FEED_ROUTES[route], args=[*args, feed_format]),
+            }
+            for feed_format, (label, content_type) in FEED_TYPES.items()
+        ]
+
     def feed(self, request, feed_format, route, *args):
         if feed_format not in FEED_TYPES:
             raise Http404("No such feed format.")
         items, heading = self.filtered(route, *args)
-        link = self.get_full_url(request) + self.reverse_subpage(route, args=list(args))
+        link = self.canonical_url(request, route, *args)
         return NewsFeed(feed_format, items, heading, link, self.intro)(request)
 
     def get_sitemap_urls(self, request=None):
         """The index, and each topic and year listing, which search engines should find too."""
         urls = super().get_sitemap_urls(request)
-        base = self.get_full_url(request)
         lastmod = urls[0]["lastmod"] if urls else None
         for route, args in [
             *[("by_topic", [topic.slug]) for topic in self.topics()],
             *[("by_year", [year]) for year in self.years()],
         ]:
-            urls.append(
-                {"location": base + self.reverse_subpage(route, args=args), "lastmod": lastmod}
-            )
+            location = self.canonical_url(request, route, *args)
+            urls.append({"location": location, "lastmod": lastmod})
         return urls
 
     def topics(self):

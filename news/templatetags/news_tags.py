@@ -1,6 +1,5 @@
 from django import template
 
-from news.feeds import FEED_TYPES
 from news.models import NewsIndexPage
 
 register = template.Library()
@@ -20,14 +19,4 @@ def news_feed_links(context):
     index = NewsIndexPage.objects.live().public().first()
     if index is None:
         return {"feeds": []}
-    request = context["request"]
-    base = index.get_full_url(request)
-    return {
-        "feeds": [
-            {"title": f"{index.title} ({label})", "type": content_type, "url": base + path}
-            for path, label, content_type in (
-                (index.reverse_subpage("feed", args=[name]), label, content_type)
-                for name, (label, content_type) in FEED_TYPES.items()
-            )
-        ]
-    }
+    return {"feeds": index.feed_links(context["request"], "all_items", heading=index.title)}
