@@ -114,6 +114,20 @@ class SiteSettings(BaseSiteSetting):
     )
     address = models.TextField(blank=True, help_text="Postal address, one line per line.")
     email = models.EmailField(blank=True, help_text="The public contact address.")
+    membership_email = models.EmailField(
+        "membership secretary's email",
+        blank=True,
+        help_text="Told of each membership application. If empty, the public contact address is.",
+    )
+    privacy_notice = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The page that says how we use personal data: linked from the footer and "
+        "the membership application form.",
+    )
     charity_details = models.CharField(
         max_length=200, blank=True, help_text="Registration details, if any, for the footer."
     )
@@ -125,7 +139,9 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("organisation_name"),
         FieldPanel("address"),
         FieldPanel("email"),
+        FieldPanel("membership_email"),
         FieldPanel("charity_details"),
+        FieldPanel("privacy_notice"),
         FieldPanel("social_links"),
     ]
 

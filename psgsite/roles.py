@@ -2,8 +2,8 @@
 
 Wagtail's first migrations make "Editors" and "Moderators" groups with permissions on the whole
 tree and a "Moderators approval" workflow. Here editors are confined to the news, about and join
-sections, moderators keep the whole tree, membership secretaries get the admin alone, and every
-page goes through "Moderator approval".
+sections, moderators keep the whole tree, membership secretaries manage applications and
+membership types (and nothing else), and every page goes through "Moderator approval".
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -33,6 +33,11 @@ WORKFLOW = "Moderator approval"
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 # Wagtail lets whoever may change an image or document delete it as well.
 MEDIA_PERMISSIONS = ["add", "change", "choose"]
+# Applications come from the join page alone, so no one is given "add" for them.
+SECRETARY_PERMISSIONS = {
+    "membershipapplication": ["view", "change", "delete"],
+    "membershiptype": ["view", "add", "change", "delete"],
+}
 MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 
 
@@ -69,6 +74,16 @@ def set_up_roles():
     ).delete()
     _grant(editors, editorial_sections(), EDITOR_PAGE_PERMISSIONS)
     GroupPagePermission.objects.filter(group=secretaries).delete()
+    secretaries.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="membership",
+            codename__in=[
+                f"{action}_{model}"
+                for model, actions in SECRETARY_PERMISSIONS.items()
+                for action in actions
+            ],
+        )
+    )
     _grant_media(editors, MEDIA_PERMISSIONS)
     _grant_media(moderators, MEDIA_PERMISSIONS)
 

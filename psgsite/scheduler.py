@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from wagtail.models import DraftStateMixin, Page, Revision
 
+from membership.emails import send_due_emails
+
 logger = logging.getLogger("psgsite.scheduler")
 
 
@@ -25,6 +27,8 @@ class PassReport:
     published: list = field(default_factory=list)
     unpublished: list = field(default_factory=list)
     failed: list = field(default_factory=list)
+    emails_sent: int = 0
+    emails_failed: int = 0
 
 
 def publishable_models():
@@ -38,7 +42,8 @@ def publishable_models():
 
 
 def run_pass(now=None):
-    """Unpublish what has expired, then publish what is due; returns what was done."""
+    """Unpublish what has expired, publish what is due and send the emails that wait; returns
+    what was done."""
     now = now or timezone.now()
     report = PassReport()
     for model in publishable_models():
@@ -50,6 +55,7 @@ def run_pass(now=None):
     )
     for pk in list(due.values_list("pk", flat=True)):
         _publish_due(pk, now, report)
+    report.emails_sent, report.emails_failed = send_due_emails(now)
     return report
 
 

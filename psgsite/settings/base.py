@@ -142,6 +142,27 @@ WAGTAIL_USER_TIME_ZONES = ["Europe/London"]
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 
+# Email: an SMTP server named by the environment; dev and test settings choose their own backend.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", "false").lower() == "true"
+# A mail server that does not answer must not hold an applicant's request for long: what does
+# not go is sent again by the scheduler.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Peru Support Group <webmaster@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Membership applications: spam protection and how long personal data is kept (UK GDPR).
+MEMBERSHIP_FORM_MIN_SECONDS = 3
+MEMBERSHIP_APPLICATIONS_PER_HOUR = int(env("MEMBERSHIP_APPLICATIONS_PER_HOUR", "10"))
+# An application is anonymised this many days after its decision...
+MEMBERSHIP_RETENTION_DAYS = int(env("MEMBERSHIP_RETENTION_DAYS", "365"))
+# ...and deleted if it is still undecided this many days after it was sent.
+MEMBERSHIP_ABANDONED_DAYS = int(env("MEMBERSHIP_ABANDONED_DAYS", "365"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -153,5 +174,6 @@ LOGGING = {
         # One line per background task run drowns the audit log that Wagtail writes.
         "django_tasks": {"level": "WARNING"},
         "psgsite": {"level": "INFO"},
+        "membership": {"level": "INFO"},
     },
 }

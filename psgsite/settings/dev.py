@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 # base.py reads these from the environment and refuses to start without them.
+os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-key-never-used-in-production")
 os.environ.setdefault(
     "DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parents[2] / 'db.sqlite3'}"
@@ -15,7 +16,6 @@ from .base import *  # noqa: E402, F403
 DEBUG = True
 SERVE_MEDIA_FILES = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

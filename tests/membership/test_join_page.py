@@ -18,6 +18,8 @@ class JoinTreeTests(PageTreeTestCase):
                 {
                     "title": "Why join the PSG?",
                     "summary": "Support our work.",
+                    "application_intro": "Members pay a yearly fee.",
+                    "next_steps": "We will write to you within two weeks.",
                     "body": streamfield(
                         [
                             ("paragraph", rich_text("<ul><li>Keep up to date</li></ul>")),

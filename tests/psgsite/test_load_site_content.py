@@ -9,7 +9,7 @@ from django.utils.html import escape
 from wagtail.models import Page, Site
 
 from about.models import AboutPage
-from home.models import HomePage
+from home.models import HomePage, SiteSettings
 from membership.models import JoinPage
 from news.models import EventPage, NewsIndexPage, NewsPage
 from tests.conftest import load_site_content
@@ -112,7 +112,7 @@ class LoadedContentTests(TestCase):
         self.assertContains(response, "distribution of mining profits")
 
     def test_about_pages_sit_under_about_us(self):
-        about_us = AboutPage.objects.child_of(self.home).get()
+        about_us = AboutPage.objects.child_of(self.home).get(slug="about-us")
         self.assertEqual(about_us.title, "About us")
         children = AboutPage.objects.child_of(about_us).live()
         self.assertEqual([p.title for p in children], [t for t, _ in SEED_ABOUT])
@@ -124,6 +124,18 @@ class LoadedContentTests(TestCase):
         response = self.client.get(about_us.url)
         for title, _ in SEED_ABOUT:
             self.assertContains(response, title)
+
+    def test_the_privacy_notice_is_live_and_linked_from_every_page(self):
+        notice = AboutPage.objects.get(slug="privacy")
+        self.assertEqual(SiteSettings.for_site(self.home.get_site()).privacy_notice_id, notice.pk)
+        self.assertFalse(notice.show_in_menus)
+        response = self.client.get(notice.url)
+        self.assertContains(response, "How long we keep it")
+        for url in ("/", JoinPage.objects.get().url):
+            with self.subTest(url):
+                self.assertContains(
+                    self.client.get(url), f'<a href="{notice.url}">Privacy notice</a>', html=True
+                )
 
     def test_the_join_page_lists_why_to_join_and_calls_to_action(self):
         join = JoinPage.objects.get()
@@ -150,7 +162,7 @@ class LoadedContentTests(TestCase):
 
     def test_the_output_reports_progress(self):
         self.assertIn("created  /home/news/minas-conga-referendum-plans-disputed/", self.output)
-        self.assertIn("17 pages created, 0 already there", self.output)
+        self.assertIn("18 pages created, 0 already there", self.output)
 
 
 class ReloadingTests(TestCase):
@@ -164,7 +176,7 @@ class ReloadingTests(TestCase):
 
         output = load_site_content()
 
-        self.assertIn("0 pages created, 17 already there and kept", output)
+        self.assertIn("0 pages created, 18 already there and kept", output)
         self.assertEqual(Page.objects.count(), count)
         page.refresh_from_db()
         self.assertEqual(page.title, "Conga referendum: an editor's new headline")
@@ -175,7 +187,7 @@ class ReloadingTests(TestCase):
         load_site_content()
         NewsPage.objects.get(slug="trade-agreement-risks-human-rights").delete()
         output = load_site_content()
-        self.assertIn("1 pages created, 16 already there", output)
+        self.assertIn("1 pages created, 17 already there", output)
         self.assertEqual(
             NewsPage.objects.filter(slug="trade-agreement-risks-human-rights").count(), 1
         )

@@ -9,7 +9,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from about.models import AboutPage
-from home.models import HomePage
+from home.models import HomePage, SiteSettings
 from membership.models import JoinPage
 from news.models import EventPage, NewsIndexPage, NewsPage
 
@@ -41,6 +41,11 @@ class Command(BaseCommand):
             for item in children:
                 self.page(about_page, AboutPage, item)
             self.page(home, JoinPage, content["join"])
+            privacy = self.page(home, AboutPage, content["privacy"])
+            site_settings = SiteSettings.for_site(home.get_site())
+            if site_settings.privacy_notice_id is None:
+                site_settings.privacy_notice = privacy
+                site_settings.save()
             if home_is_new:
                 self.feature_pages(home, content["home"]["teasers"])
         self.stdout.write(

@@ -3,16 +3,20 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from membership.retention import apply_retention
 from psgsite.scheduler import run_pass
 
 logger = logging.getLogger("psgsite.scheduler")
 
+RETENTION_INTERVAL = 24 * 60 * 60
+
 
 class Command(BaseCommand):
     help = (
-        "Publish pages whose go-live time has come and unpublish those that have expired, "
-        "every --interval seconds until stopped; --once makes a single pass, as from cron. "
-        "Safe to run on several servers at once."
+        "Publish pages whose go-live time has come, unpublish those that have expired and "
+        "send queued emails, every --interval seconds until stopped, and apply the retention "
+        "of membership data once a day; --once makes a single pass, as from cron (run "
+        "apply_retention daily beside it). Safe to run on several servers at once."
     )
 
     def add_arguments(self, parser):
@@ -27,9 +31,13 @@ class Command(BaseCommand):
             return
         interval = max(interval, 0.5)
         self.stdout.write(f"Scheduler: publishing scheduled pages every {interval:g} seconds.")
+        retention_due = time.monotonic()
         while True:
             try:
                 self.report(run_pass())
+                if time.monotonic() >= retention_due:
+                    self.stdout.write(str(apply_retention()))
+                    retention_due = time.monotonic() + RETENTION_INTERVAL
             except Exception:
                 # A pass that fails as a whole (the database is away, say) is logged, and the
                 # next pass tries again rather than the process dying.
@@ -41,5 +49,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Published: {revision.content_object}")
         for obj in report.unpublished:
             self.stdout.write(f"Unpublished (expired): {obj}")
+        if report.emails_sent:
+            self.stdout.write(f"Sent {report.emails_sent} email(s).")
+        if report.emails_failed:
+            self.stderr.write(f"{report.emails_failed} email(s) could not be sent; see the log.")
         if report.failed:
             self.stderr.write(f"{len(report.failed)} item(s) failed; see the log.")

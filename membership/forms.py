@@ -1,0 +1,136 @@
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models.applications import MembershipApplication, MembershipType
+
+STARTED_SALT = "membership.form-started"
+# A form older than this is sent back to be checked and sent again, with its values kept.
+STARTED_MAX_AGE = 24 * 60 * 60
+
+
+def started_token(at=None):
+    """A signed note of when the form was handed out, so that a form filled faster than a person
+    can is recognised without storing anything."""
+    return signing.dumps(at if at is not None else time.time(), salt=STARTED_SALT)
+
+
+class MembershipTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}: £{obj.annual_fee:,.2f} a year"
+
+
+class ApplicationForm(forms.ModelForm):
+    """The join page's application form. Besides the person's details it carries a honeypot
+    field that people never see and a signed start time; `spam_reason` says whether either
+    gave a bot away."""
+
+    membership_type = MembershipTypeChoiceField(
+        queryset=MembershipType.objects.active(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose a membership type.",
+            "invalid_choice": "That membership type is not on offer: choose one of the types shown.",
+        },
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": "We can only process your application if you agree to us keeping your details."
+        },
+    )
+    # Named like a field a bot would fill; hidden from people by CSS and from screen readers.
+    website = forms.CharField(required=False, max_length=200, label="Leave this empty")
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = MembershipApplication
+        fields = [
+            "membership_type",
+            "full_name",
+            "email",
+            "address",
+            "phone",
+            "heard_about",
+            "consent",
+            "news_opt_in",
+        ]
+        labels = {
+            "full_name": "Full name",
+            "email": "Email address",
+            "address": "Postal address",
+            "phone": "Phone number (optional)",
+            "heard_about": "How did you hear about us?",
+            "news_opt_in": "Send me the PSG's news by email (you can stop it at any time)",
+        }
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
+            "heard_about": forms.Textarea(attrs={"rows": 2}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
+        error_messages = {
+            "full_name": {"required": "Enter your full name."},
+            "email": {
+                "required": "Enter your email address.",
+                "invalid": "Enter an email address like name@example.org.",
+            },
+            "address": {"required": "Enter your postal address."},
+            "heard_about": {"required": "Tell us how you heard about the Peru Support Group."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = started_token()
+        for name in ("full_name", "phone", "email"):
+            self.fields[name].validators.append(single_line)
+
+    def spam_reason(self):
+        """Why this submission looks like a bot's, or None. Checked before the details are."""
+        if self.data.get("website"):
+            return "honeypot"
+        try:
+            started = signing.loads(
+                self.data.get("started", ""), salt=STARTED_SALT, max_age=STARTED_MAX_AGE
+            )
+        except signing.SignatureExpired:
+            return "expired"
+        except signing.BadSignature:
+            return "no start time"
+        if time.time() - float(started) < settings.MEMBERSHIP_FORM_MIN_SECONDS:
+            return "too fast"
+        return None
+
+    def renew_started(self):
+        """Hand out a fresh start time with the values kept (for an expired form)."""
+        self.data = self.data.copy()
+        self.data["started"] = started_token()
+
+
+def single_line(value):
+    if any(char in value for char in "\r\n\t"):
+        raise forms.ValidationError("Enter this on one line.")
+
+
+class ApplicationDecisionForm(WagtailAdminModelForm):
+    """The admin's form for an application: staff change its status and notes, and the
+    retention period starts from the decision."""
+
+    def save(self, commit=True):
+        if "status" in self.changed_data:
+            self.instance.record_status_change()
+        return super().save(commit=commit)
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="Everything stored with this address, in any capitals, is found.",
+    )

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import models
+from django.utils import timezone
+
+
+class QueuedEmail(models.Model):
+    """An email waiting to be sent. It is written in the same transaction as what it is about,
+    so a mail server that is down loses nothing: the scheduler tries again until it goes, and
+    the row is deleted once sent."""
+
+    application = models.ForeignKey(
+        "membership.MembershipApplication",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
+    to = models.JSONField()
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["next_attempt_at", "pk"]
+
+    def __str__(self):
+        return f"{self.subject} (email {self.pk})"
+
+    def message(self):
+        return EmailMessage(
+            subject=self.subject,
+            body=self.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=self.to,
+            reply_to=self.reply_to,
+        )

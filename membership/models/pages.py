@@ -1,0 +1,132 @@
+from django.core import signing
+from django.db import models, transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BaseStreamBlock
+from home.models import ListingFields
+from membership.emails import queue_application_emails, send_queued
+from membership.forms import ApplicationForm
+from membership.throttle import over_limit
+
+from .applications import MembershipApplication, MembershipType
+
+THANKS_SALT = "membership.thanks"
+# How long the link to one application's thank-you page (its reference and how to pay) works.
+THANKS_MAX_AGE = 24 * 60 * 60
+
+DEFAULT_NEXT_STEPS = (
+    "Thank you for applying to join. Our membership secretary will look at your application "
+    "and write to you by email, usually within two weeks.\n\n"
+    "Your membership begins once we have received your first payment. Please use your "
+    "reference when you pay so that we can match your payment to your application."
+)
+
+
+class JoinPage(RoutablePageMixin, ListingFields, Page):
+    """Why to join, the membership types on offer, and the application form."""
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    body = StreamField(
+        BaseStreamBlock(),
+        blank=True,
+        help_text="Why to join, ending with a call to action that points to #apply.",
+    )
+    application_intro = models.TextField(
+        blank=True, help_text="A sentence or two above the application form."
+    )
+    next_steps = models.TextField(
+        default=DEFAULT_NEXT_STEPS,
+        help_text="What happens after someone applies: on the thank-you page and in the "
+        "confirmation email, followed by how to pay for the type they chose. Leave a blank "
+        "line between paragraphs.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        *ListingFields.listing_panels,
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("application_intro"), FieldPanel("next_steps")],
+            heading="Application form",
+            help_text="Membership types, their fees and payment details are kept under "
+            "Membership in the admin menu.",
+        ),
+    ]
+    search_fields = [*Page.search_fields, *ListingFields.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = "join page"
+
+    @path("")
+    def apply(self, request):
+        if request.method != "POST":
+            return self.render_form(request, ApplicationForm())
+        form = ApplicationForm(request.POST)
+        if over_limit(request):
+            form.add_error(
+                None,
+                "We have received too many applications from your connection in the last "
+                "hour. Please try again later.",
+            )
+            return self.render_form(request, form, status=429)
+        spam = form.spam_reason()
+        if spam == "honeypot":
+            return redirect(self.url + self.reverse_subpage("thanks"))
+        if spam:
+            if spam != "too fast":
+                form.renew_started()
+            form.add_error(None, "Please check your details and send the form again.")
+            form.is_valid()  # shows any field errors alongside
+            return self.render_form(request, form)
+        if not form.is_valid():
+            return self.render_form(request, form)
+        with transaction.atomic():
+            application = form.save()
+            emails = queue_application_emails(application, self, self.get_site())
+        for email in emails:
+            send_queued(email.pk)
+        token = signing.dumps(application.pk, salt=THANKS_SALT)
+        return redirect(self.url + self.reverse_subpage("application", args=[token]))
+
+    @path("thanks/", name="thanks")
+    def thanks(self, request):
+        return self.render_thanks(request, application=None)
+
+    @re_path(r"^thanks/(?P<token>[\w:-]+)/$", name="application")
+    def application(self, request, token):
+        try:
+            pk = signing.loads(token, salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
+        except signing.BadSignature as error:
+            raise Http404("This link has expired or is not complete.") from error
+        application = (
+            MembershipApplication.objects.select_related("membership_type").filter(pk=pk).first()
+        )
+        if application is None:
+            raise Http404("No such application.")
+        return self.render_thanks(request, application)
+
+    def render_form(self, request, form, status=200):
+        context = self.get_context(request)
+        context["form"] = form
+        context["membership_types"] = list(MembershipType.objects.active())
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def render_thanks(self, request, application):
+        context = self.get_context(request)
+        context["application"] = application
+        response = TemplateResponse(request, "membership/join_page_thanks.html", context)
+        # It names an application: no shared cache or search engine keeps it.
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response

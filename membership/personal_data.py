@@ -1,0 +1,86 @@
+"""Subject access and erasure requests: everything stored about one person, found by email."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import MembershipApplication, QueuedEmail
+
+logger = logging.getLogger("membership.personal_data")
+
+APPLICATION_FIELDS = [
+    "full_name",
+    "email",
+    "address",
+    "phone",
+    "heard_about",
+    "consent",
+    "news_opt_in",
+    "status",
+    "staff_notes",
+]
+
+
+def applications_for(email):
+    return (
+        MembershipApplication.objects.filter(email__iexact=email.strip())
+        .select_related("membership_type")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def emails_for(email):
+    """Queued emails to the address, or about its applications (the secretary's notices)."""
+    address = email.strip().lower()
+    return [
+        queued
+        for queued in QueuedEmail.objects.select_related("application").order_by("pk")
+        if address in (to.lower() for to in queued.to)
+        or queued.application_id
+        and queued.application.email.lower() == address
+    ]
+
+
+def export(email):
+    """A JSON-ready record of what is stored about the person."""
+    return {
+        "email": email.strip(),
+        "exported_at": timezone.now().isoformat(),
+        "membership_applications": [
+            {
+                "reference": application.reference,
+                "membership_type": application.membership_type.name,
+                "submitted_at": application.submitted_at.isoformat(),
+                "decided_at": application.decided_at and application.decided_at.isoformat(),
+                **{name: getattr(application, name) for name in APPLICATION_FIELDS},
+            }
+            for application in applications_for(email)
+        ],
+        "emails_waiting_to_be_sent": [
+            {
+                "to": queued.to,
+                "subject": queued.subject,
+                "body": queued.body,
+                "created_at": queued.created_at.isoformat(),
+            }
+            for queued in emails_for(email)
+        ],
+    }
+
+
+@transaction.atomic
+def erase(email):
+    """Deletes the person's applications and the emails about them; returns what went."""
+    emails = emails_for(email)
+    applications = list(applications_for(email))
+    QueuedEmail.objects.filter(pk__in=[queued.pk for queued in emails]).delete()
+    references = [application.reference for application in applications]
+    MembershipApplication.objects.filter(pk__in=[a.pk for a in applications]).delete()
+    logger.info(
+        "Erased personal data on request: %d application(s) %s, %d queued email(s)",
+        len(references),
+        ", ".join(references) or "-",
+        len(emails),
+    )
+    return {"applications": references, "emails": len(emails)}

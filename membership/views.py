@@ -1,0 +1,68 @@
+"""The admin's page for subject access and erasure requests."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import personal_data
+from .forms import PersonalDataForm
+
+PERMISSION = "membership.delete_membershipapplication"
+
+
+def can_handle_personal_data(user):
+    return user.has_perm(PERMISSION)
+
+
+@require_http_methods(["GET", "POST"])
+def personal_data_view(request):
+    if not can_handle_personal_data(request.user):
+        raise PermissionDenied
+    form = PersonalDataForm(request.POST or request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        email = form.cleaned_data["email"]
+        if request.method == "POST":
+            if request.POST.get("action") == "export":
+                return _json_download(email)
+            if request.POST.get("action") == "erase" and request.POST.get("confirm") == "yes":
+                erased = personal_data.erase(email)
+                messages.success(
+                    request,
+                    f"Erased {len(erased['applications'])} application(s) and "
+                    f"{erased['emails']} queued email(s) for that address.",
+                )
+                return redirect(request.path)
+            form.add_error(None, "Tick the box to confirm that the data should be erased.")
+        found = {
+            "applications": list(personal_data.applications_for(email)),
+            "emails": personal_data.emails_for(email),
+        }
+    return TemplateResponse(
+        request,
+        "membership/admin/personal_data.html",
+        {
+            "form": form,
+            "found": found,
+            "page_title": "Personal data requests",
+            "header_title": "Personal data requests",
+            "header_icon": "user",
+        },
+    )
+
+
+def _json_download(email):
+    data = personal_data.export(email)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
