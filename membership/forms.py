@@ -35,13 +35,14 @@ class ApplicationForm(forms.ModelForm):
         empty_label=None,
         error_messages={
             "required": "Choose a membership type.",
-            "invalid_choice": "That membership type is not on offer: choose one of the types shown.",
+            "invalid_choice": "That membership type is not on offer: choose one shown here.",
         },
     )
     consent = forms.BooleanField(
         required=True,
         error_messages={
-            "required": "We can only process your application if you agree to us keeping your details."
+            "required": "We can only handle your application if you agree to us keeping "
+            "your details."
         },
     )
     # Named like a field a bot would fill; hidden from people by CSS and from screen readers.
@@ -75,6 +76,7 @@ class ApplicationForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
+        help_texts = {"email": "We will write to you at this address about your application."}
         error_messages = {
             "full_name": {"required": "Enter your full name."},
             "email": {

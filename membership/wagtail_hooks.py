@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib.admin import SimpleListFilter
+from django.contrib.admin import display as admin_display
 from django.db.models.functions import TruncMonth
 from django.urls import path, reverse_lazy
 from django.utils import timezone
@@ -15,6 +16,22 @@ from wagtail_modeladmin.views import IndexView
 from .forms import ApplicationDecisionForm
 from .models import MembershipApplication, MembershipType
 from .views import can_handle_personal_data, personal_data_view
+
+
+class MembershipTypeFilter(SimpleListFilter):
+    # Django's own filter for a foreign key asks django.contrib.admin, which the site does not use.
+    title = "membership type"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [(str(t.pk), t.name) for t in MembershipType.objects.all()]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(membership_type_id=int(self.value()))
 
 
 class SubmittedMonthFilter(SimpleListFilter):
@@ -49,7 +66,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def as_text_cell(value):
     value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if value.startswith(FORMULA_STARTS) and value != "-":
+        return "'" + value
+    return value
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 class ApplicationIndexView(IndexView):
@@ -71,7 +94,7 @@ class MembershipApplicationAdmin(ModelAdmin):
     menu_label = "Applications"
     menu_icon = "form"
     list_display = ("reference", "full_name", "email", "membership_type", "submitted_at", "status")
-    list_filter = ("status", "membership_type", SubmittedMonthFilter)
+    list_filter = ("status", MembershipTypeFilter, SubmittedMonthFilter)
     list_select_related = ("membership_type",)
     search_fields = ("full_name", "email")
     inspect_view_enabled = True
@@ -92,20 +115,37 @@ class MembershipApplicationAdmin(ModelAdmin):
     ]
     list_export = [
         "reference",
-        "submitted_at",
-        "status",
+        "submitted",
+        "status_label",
         "membership_type",
         "full_name",
         "email",
         "address",
         "phone",
         "heard_about",
-        "news_opt_in",
-        "decided_at",
+        "news_by_email",
+        "decided",
     ]
     export_filename = "membership-applications"
     index_view_class = ApplicationIndexView
     permission_helper_class = ApplicationPermissionHelper
+
+    @admin_display(description="Submitted")
+    def submitted(self, application):
+        return _local(application.submitted_at)
+
+    @admin_display(description="Status")
+    def status_label(self, application):
+        return application.get_status_display()
+
+    @admin_display(description="News by email")
+    def news_by_email(self, application):
+        return "yes" if application.news_opt_in else "no"
+
+    @admin_display(description="Decided")
+    def decided(self, application):
+        return _local(application.decided_at) if application.decided_at else "-"
+
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
@@ -144,7 +184,11 @@ class MembershipTypeAdmin(ModelAdmin):
         FieldPanel("active"),
         FieldPanel("display_order"),
         MultiFieldPanel(
-            [FieldPanel("payment_method"), FieldPanel("payment_details"), FieldPanel("payment_url")],
+            [
+                FieldPanel("payment_method"),
+                FieldPanel("payment_details"),
+                FieldPanel("payment_url"),
+            ],
             heading="How to pay",
         ),
     ]

@@ -12,7 +12,7 @@ from wagtail.embeds.models import Embed
 
 from about.models import AboutPage
 from home.models import HomePage
-from membership.models import JoinPage
+from membership.models import JoinPage, MembershipApplication, MembershipType
 from news.models import EventPage, NewsIndexPage, NewsPage
 
 
@@ -102,3 +102,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, names, **kwargs):
         if create and names:
             self.groups.set(Group.objects.filter(name__in=names))
+
+
+class MembershipTypeFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Membership {n}")
+    annual_fee = "25.00"
+    description = "For one person."
+    payment_details = "Peru Support Group, sort code 01-02-03, account 12345678."
+
+    class Meta:
+        model = MembershipType
+
+
+class MembershipApplicationFactory(factory.django.DjangoModelFactory):
+    membership_type = factory.SubFactory(MembershipTypeFactory)
+    full_name = factory.Sequence(lambda n: f"Applicant {n}")
+    email = factory.LazyAttribute(lambda o: f"{o.full_name.lower().replace(' ', '.')}@example.org")
+    address = "1 High Street\nLondon"
+    heard_about = "A friend"
+    consent = True
+
+    class Meta:
+        model = MembershipApplication

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -97,24 +97,27 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
         for email in emails:
             send_queued(email.pk)
         token = signing.dumps(application.pk, salt=THANKS_SALT)
-        return redirect(self.url + self.reverse_subpage("application", args=[token]))
+        return redirect(f"{self.url}{self.reverse_subpage('thanks')}?application={token}")
 
     @path("thanks/", name="thanks")
     def thanks(self, request):
-        return self.render_thanks(request, application=None)
-
-    @re_path(r"^thanks/(?P<token>[\w:-]+)/$", name="application")
-    def application(self, request, token):
+        """After applying. Its `application` parameter, signed and good for a day, shows the
+        reference and how to pay; Wagtail's page addresses cannot hold it as a path part."""
+        token = request.GET.get("application")
+        if token is None:
+            return self.render_thanks(request)
         try:
             pk = signing.loads(token, salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
+        except signing.SignatureExpired:
+            return self.render_thanks(request, link_expired=True)
         except signing.BadSignature as error:
-            raise Http404("This link has expired or is not complete.") from error
+            raise Http404("This link is not complete.") from error
         application = (
             MembershipApplication.objects.select_related("membership_type").filter(pk=pk).first()
         )
         if application is None:
             raise Http404("No such application.")
-        return self.render_thanks(request, application)
+        return self.render_thanks(request, application=application)
 
     def render_form(self, request, form, status=200):
         context = self.get_context(request)
@@ -122,9 +125,9 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
         context["membership_types"] = list(MembershipType.objects.active())
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
-    def render_thanks(self, request, application):
+    def render_thanks(self, request, application=None, link_expired=False):
         context = self.get_context(request)
-        context["application"] = application
+        context.update(application=application, link_expired=link_expired)
         response = TemplateResponse(request, "membership/join_page_thanks.html", context)
         # It names an application: no shared cache or search engine keeps it.
         response["Cache-Control"] = "private, no-store"

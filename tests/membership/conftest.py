@@ -1,0 +1,58 @@
+"""A join page with membership types on offer, and the site settings that its emails use."""
+
+import time
+
+import pytest
+
+from home.models import SiteSettings
+from membership.forms import started_token
+from tests.factories import JoinPageFactory, MembershipTypeFactory
+
+SECRETARY = "membership@perusupportgroup.org.uk"
+
+
+@pytest.fixture
+def join_page(home):
+    settings = SiteSettings.for_site(home.get_site())
+    settings.email = "info@perusupportgroup.org.uk"
+    settings.membership_email = SECRETARY
+    settings.save()
+    return JoinPageFactory(parent=home)
+
+
+@pytest.fixture
+def membership_types(db):
+    return {
+        "individual": MembershipTypeFactory(name="Individual", annual_fee="25.00", display_order=1),
+        "organisation": MembershipTypeFactory(
+            name="Organisation",
+            annual_fee="60.00",
+            display_order=2,
+            description="For groups and institutions.",
+            payment_method="payment_link",
+            payment_url="https://pay.example.org/psg",
+            payment_details="Pay by card on our payment page.",
+        ),
+        "retired": MembershipTypeFactory(name="Student (old rate)", active=False),
+    }
+
+
+def application_data(membership_type, **changes):
+    """What a person fills in, with a start time far enough back to pass the time check."""
+    data = {
+        "membership_type": str(membership_type.pk),
+        "full_name": "María Núñez",
+        "email": "maria@example.org",
+        "address": "12 Calle Lima\nCusco",
+        "phone": "",
+        "heard_about": "At a talk in London",
+        "consent": "on",
+        "website": "",
+        "started": started_token_ago(60),
+    }
+    data.update(changes)
+    return data
+
+
+def started_token_ago(seconds):
+    return started_token(at=time.time() - seconds)
