@@ -91,7 +91,7 @@ def send_queued(pk, now=None):
         email.message().send()
     except Exception as error:
         delay = min(timedelta(minutes=2 ** (email.attempts - 1)), MAX_RETRY_DELAY)
-        retry_at = timezone.now() + delay
+        retry_at = now + delay
         QueuedEmail.objects.filter(pk=pk).update(
             next_attempt_at=retry_at, last_error=f"{type(error).__name__}: {error}"[:1000]
         )

@@ -4,8 +4,10 @@ import time
 
 import pytest
 
+from django.core import signing
+
 from home.models import SiteSettings
-from membership.forms import started_token
+from membership.forms import STARTED_SALT, started_token
 from tests.factories import JoinPageFactory, MembershipTypeFactory
 
 SECRETARY = "membership@perusupportgroup.org.uk"
@@ -37,10 +39,10 @@ def membership_types(db):
     }
 
 
-def application_data(membership_type, **changes):
+def application_data(kind, **changes):
     """What a person fills in, with a start time far enough back to pass the time check."""
     data = {
-        "membership_type": str(membership_type.pk),
+        "membership_type": str(kind.pk),
         "full_name": "María Núñez",
         "email": "maria@example.org",
         "address": "12 Calle Lima\nCusco",
@@ -56,3 +58,13 @@ def application_data(membership_type, **changes):
 
 def started_token_ago(seconds):
     return started_token(at=time.time() - seconds)
+
+
+def expired_started_token():
+    """A start time signed two days ago: the form was handed out too long ago."""
+
+    class PastSigner(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - 2 * 24 * 60 * 60)
+
+    return PastSigner(salt=STARTED_SALT).sign_object(time.time() - 2 * 24 * 60 * 60)

@@ -113,6 +113,21 @@ class MembershipSecretaryTests(EditorialTestCase):
         for page in (self.home, self.index, self.story):
             assert_no_access(self, page)
 
+    def test_manages_membership_and_nothing_else_of_it_is_given_to_others(self):
+        assert self.secretary.has_perms(
+            [
+                "membership.view_membershipapplication",
+                "membership.change_membershipapplication",
+                "membership.delete_membershipapplication",
+                "membership.add_membershiptype",
+                "membership.change_membershiptype",
+            ]
+        )
+        # Applications come from the join page only.
+        assert not self.secretary.has_perm("membership.add_membershipapplication")
+        for user in (self.editor, self.moderator):
+            assert not any(p.startswith("membership.") for p in user.get_all_permissions())
+
 
 def assert_no_access(test, page):
     """The classes of view that Wagtail advisories have concerned: each refuses the user, with

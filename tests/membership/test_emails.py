@@ -1,0 +1,128 @@
+"""Emails about applications go through a real SMTP conversation: a mail server that is down
+loses nothing, and the scheduler sends what waits once it is back."""
+
+import logging
+import socket
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from django.test import override_settings
+from django.utils import timezone
+
+from membership.emails import send_due_emails, send_queued
+from membership.models import MembershipApplication, QueuedEmail
+from psgsite.scheduler import run_pass
+from tests.membership.conftest import SECRETARY, application_data
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox(Message):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_port():
+    port = free_port()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_TIMEOUT=5,
+    ):
+        yield port
+
+
+@pytest.fixture
+def mail_server(smtp_port):
+    """Starts a real SMTP server on the port when called; stopped after the test."""
+    servers = []
+
+    def start():
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        servers.append(controller)
+        return inbox
+
+    yield start
+    for controller in servers:
+        controller.stop()
+
+
+def test_when_the_mail_server_is_down_the_person_is_still_thanked_and_nothing_is_lost(
+    client, join_page, membership_types, mail_server, caplog
+):
+    with caplog.at_level(logging.ERROR, logger="membership.emails"):
+        response = client.post(join_page.url, application_data(membership_types["individual"]))
+    assert response.status_code == 302
+    thanks = client.get(response["Location"])
+    assert "Your reference is" in thanks.content.decode()
+    application = MembershipApplication.objects.get()
+    queued = list(QueuedEmail.objects.order_by("pk"))
+    assert [email.to for email in queued] == [["maria@example.org"], [SECRETARY]]
+    assert all(email.attempts == 1 for email in queued)
+    assert all("ConnectionRefusedError" in email.last_error for email in queued)
+    assert all(email.next_attempt_at > timezone.now() for email in queued)
+    assert len([r for r in caplog.records if "Could not send" in r.getMessage()]) == 2
+    # The log names the email, not the person.
+    assert "maria@example.org" not in caplog.text and "Núñez" not in caplog.text
+
+    # Not yet due: the scheduler leaves them for now.
+    assert run_pass().emails_sent == 0
+
+    inbox = mail_server()
+    later = timezone.now() + timedelta(minutes=5)
+    report = run_pass(now=later)
+    assert (report.emails_sent, report.emails_failed) == (2, 0)
+    assert not QueuedEmail.objects.exists()
+    confirmation, notice = inbox.messages
+    assert confirmation["To"] == "maria@example.org"
+    assert application.reference in confirmation.get_payload(decode=True).decode()
+    assert notice["To"] == SECRETARY
+
+
+def test_each_failure_waits_longer_before_the_next_try(join_page, membership_types, smtp_port):
+    email = QueuedEmail.objects.create(to=["a@example.org"], subject="Hello", body="Hi")
+    delays = []
+    for _ in range(4):
+        now = QueuedEmail.objects.get(pk=email.pk).next_attempt_at
+        assert send_queued(email.pk, now=now) is False
+        delays.append(QueuedEmail.objects.get(pk=email.pk).next_attempt_at - now)
+    assert delays == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert QueuedEmail.objects.get(pk=email.pk).attempts == 4
+    # However long the server is away, it is tried at least hourly.
+    QueuedEmail.objects.filter(pk=email.pk).update(attempts=20)
+    now = QueuedEmail.objects.get(pk=email.pk).next_attempt_at
+    send_queued(email.pk, now=now)
+    assert QueuedEmail.objects.get(pk=email.pk).next_attempt_at - now == timedelta(hours=1)
+
+
+def test_an_email_being_sent_is_not_sent_again_by_another_scheduler(
+    join_page, membership_types, mail_server
+):
+    inbox = mail_server()
+    email = QueuedEmail.objects.create(to=["a@example.org"], subject="Hello", body="Hi")
+    now = timezone.now()
+    # A first scheduler has claimed it (its lease runs) but not yet finished.
+    QueuedEmail.objects.filter(pk=email.pk).update(next_attempt_at=now + timedelta(minutes=5))
+    assert send_queued(email.pk, now=now) is None
+    assert send_due_emails(now=now) == (0, 0)
+    assert inbox.messages == []
+    # A scheduler that died while sending leaves the email to go when its lease ends.
+    assert send_due_emails(now=now + timedelta(minutes=6)) == (1, 0)
+    assert len(inbox.messages) == 1 and not QueuedEmail.objects.exists()
