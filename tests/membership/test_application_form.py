@@ -6,7 +6,7 @@ import pytest
 
 from django.core import mail
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from membership.forms import started_token
 from membership.models import MembershipApplication, QueuedEmail
@@ -254,3 +254,13 @@ def test_an_expired_thank_you_link_says_so(client, join_page, membership_types, 
 
 def test_the_form_page_ignores_stray_query_parameters(client, join_page, membership_types):
     assert client.get(f"{join_page.url}?membership_type=<b>&x=%00").status_code == 200
+
+
+def test_a_form_without_its_security_token_is_refused_with_a_clear_page(
+    join_page, membership_types
+):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(join_page.url, application_data(membership_types["individual"]))
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
+    assert not MembershipApplication.objects.exists() and not mail.outbox
