@@ -51,16 +51,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = MembershipApplication
-        fields = [
-            "membership_type",
-            "full_name",
-            "email",
-            "address",
-            "phone",
-            "heard_about",
-            "consent",
-            "news_opt_in",
-        ]
+        fields = MembershipApplication.APPLICANT_FIELDS
         labels = {
             "full_name": "Full name",
             "email": "Email address",

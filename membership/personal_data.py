@@ -9,17 +9,7 @@ from .models import MembershipApplication, QueuedEmail
 
 logger = logging.getLogger("membership.personal_data")
 
-APPLICATION_FIELDS = [
-    "full_name",
-    "email",
-    "address",
-    "phone",
-    "heard_about",
-    "consent",
-    "news_opt_in",
-    "status",
-    "staff_notes",
-]
+APPLICATION_FIELDS = [*MembershipApplication.APPLICANT_FIELDS, "status", "staff_notes"]
 
 
 def applications_for(email):
@@ -50,10 +40,10 @@ def export(email):
         "membership_applications": [
             {
                 "reference": application.reference,
-                "membership_type": application.membership_type.name,
                 "submitted_at": application.submitted_at.isoformat(),
                 "decided_at": application.decided_at and application.decided_at.isoformat(),
                 **{name: getattr(application, name) for name in APPLICATION_FIELDS},
+                "membership_type": application.membership_type.name,
             }
             for application in applications_for(email)
         ],

@@ -84,6 +84,18 @@ class MembershipApplication(models.Model):
     staff_notes = models.TextField(blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
+    # What the person gives on the join page, in the form's order.
+    APPLICANT_FIELDS = (
+        "membership_type",
+        "full_name",
+        "email",
+        "address",
+        "phone",
+        "heard_about",
+        "consent",
+        "news_opt_in",
+    )
+
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["status", "decided_at"])]
