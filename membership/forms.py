@@ -125,5 +125,6 @@ class ApplicationDecisionForm(WagtailAdminModelForm):
 class PersonalDataForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
+        max_length=254,
         help_text="Everything stored with this address, in any capitals, is found.",
     )

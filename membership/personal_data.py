@@ -41,7 +41,8 @@ def export(email):
             {
                 "reference": application.reference,
                 "submitted_at": application.submitted_at.isoformat(),
-                "decided_at": application.decided_at and application.decided_at.isoformat(),
+                "decided_at": _isoformat(application.decided_at),
+                "anonymised_at": _isoformat(application.anonymised_at),
                 **{name: getattr(application, name) for name in APPLICATION_FIELDS},
                 "membership_type": application.membership_type.name,
             }
@@ -50,13 +51,21 @@ def export(email):
         "emails_waiting_to_be_sent": [
             {
                 "to": queued.to,
+                "reply_to": queued.reply_to,
                 "subject": queued.subject,
                 "body": queued.body,
                 "created_at": queued.created_at.isoformat(),
+                "attempts": queued.attempts,
+                "next_attempt_at": queued.next_attempt_at.isoformat(),
+                "last_error": queued.last_error,
             }
             for queued in emails_for(email)
         ],
     }
+
+
+def _isoformat(moment):
+    return moment.isoformat() if moment else None
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """The admin's page for subject access and erasure requests."""
 
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django.views.defaults import permission_denied
 
 from . import personal_data
 from .forms import PersonalDataForm
@@ -20,6 +22,22 @@ def can_handle_personal_data(user):
     return user.has_perm(PERMISSION)
 
 
+def forbidden_when_denied(view):
+    """Answers a refusal with 403 Forbidden. Wagtail's admin turns a PermissionDenied into a
+    redirect to the dashboard with a message, which to a script or a proxy's log looks like
+    success; membership data is personal, so its pages refuse plainly."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as denied:
+            return permission_denied(request, denied)
+
+    return wrapped
+
+
+@forbidden_when_denied
 @require_http_methods(["GET", "POST"])
 def personal_data_view(request):
     if not can_handle_personal_data(request.user):

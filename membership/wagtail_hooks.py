@@ -1,9 +1,14 @@
 import datetime
+import re
+from functools import wraps
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from django.contrib.admin import SimpleListFilter
 from django.contrib.admin import display as admin_display
+from django.core.exceptions import PermissionDenied
 from django.db.models.functions import TruncMonth
-from django.urls import path, reverse_lazy
+from django.urls import path, re_path, reverse_lazy
 from django.utils import timezone
 
 from wagtail import hooks
@@ -15,7 +20,31 @@ from wagtail_modeladmin.views import IndexView
 
 from .forms import ApplicationDecisionForm
 from .models import MembershipApplication, MembershipType
-from .views import can_handle_personal_data, personal_data_view
+from .views import can_handle_personal_data, forbidden_when_denied, personal_data_view
+
+# The largest primary key the database holds (BigAutoField): a bigger number matches nothing.
+MAX_PK = 2**63 - 1
+
+# The listings take filter values from the query string, which anyone can write by hand: each
+# filter checks its value and a value it does not know matches nothing, rather than reaching the
+# database as it is (where "2026-13", a number too big for a key or a NUL character is an error).
+
+
+class StatusFilter(SimpleListFilter):
+    # A filter of our own rather than Django's for a choices field, so that its parameter is
+    # plain ?status= and an unknown status matches nothing.
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return MembershipApplication.Status.choices
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if self.value() not in MembershipApplication.Status.values:
+            return queryset.none()
+        return queryset.filter(status=self.value())
 
 
 class MembershipTypeFilter(SimpleListFilter):
@@ -29,7 +58,7 @@ class MembershipTypeFilter(SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        if not self.value().isdigit():
+        if not re.fullmatch(r"[0-9]{1,19}", self.value()) or int(self.value()) > MAX_PK:
             return queryset.none()
         return queryset.filter(membership_type_id=int(self.value()))
 
@@ -50,13 +79,31 @@ class SubmittedMonthFilter(SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        try:
-            year, month = (int(part) for part in self.value().split("-"))
-            start = timezone.make_aware(datetime.datetime(year, month, 1))
-        except ValueError:
+        match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", self.value())
+        if not match:
             return queryset.none()
-        end = timezone.make_aware(datetime.datetime(year + month // 12, month % 12 + 1, 1))
+        year, month = int(match[1]), int(match[2])
+        try:
+            start = timezone.make_aware(datetime.datetime(year, month, 1))
+            end = timezone.make_aware(datetime.datetime(year + month // 12, month % 12 + 1, 1))
+        except ValueError:  # month 13, year 0, or December 9999 (its end is out of range)
+            return queryset.none()
         return queryset.filter(submitted_at__gte=start, submitted_at__lt=end)
+
+
+class ActiveFilter(SimpleListFilter):
+    title = "active"
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Active"), ("no", "Inactive")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if self.value() not in ("yes", "no"):
+            return queryset.none()
+        return queryset.filter(active=self.value() == "yes")
 
 
 # Spreadsheet programs run a cell that starts like a formula; exported names and addresses come
@@ -71,14 +118,36 @@ def as_text_cell(value):
     return value
 
 
+def as_xlsx_text(value):
+    # A worksheet cannot hold control characters (a vertical tab pasted into an address, say):
+    # openpyxl refuses the whole file. Wagtail writes a cell that looks like a formula as text.
+    return ILLEGAL_CHARACTERS_RE.sub(" ", str(value))
+
+
 def _local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-class ApplicationIndexView(IndexView):
+class MembershipIndexView(IndexView):
+    """Wagtail-modeladmin's listing applies every query-string parameter that no list filter
+    takes as a database lookup (?email__startswith=, ?emails__body__icontains=, or
+    ?submitted_at__gte=garbage, which is a server error). Here only the list filters' own
+    parameters, the search, the ordering, the page and the export are read."""
+
+    def get_filters_params(self, params=None):
+        params = super().get_filters_params(params)
+        names = {list_filter.parameter_name for list_filter in self.list_filter}
+        return {name: value for name, value in params.items() if name in names}
+
+    def get_search_results(self, request, queryset, search_term):
+        # PostgreSQL refuses a NUL character in a query.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
+class ApplicationIndexView(MembershipIndexView):
     custom_value_preprocess = {
         **IndexView.custom_value_preprocess,
-        str: {IndexView.FORMAT_CSV: as_text_cell},
+        str: {IndexView.FORMAT_CSV: as_text_cell, IndexView.FORMAT_XLSX: as_xlsx_text},
     }
 
 
@@ -94,19 +163,12 @@ class MembershipApplicationAdmin(ModelAdmin):
     menu_label = "Applications"
     menu_icon = "form"
     list_display = ("reference", "full_name", "email", "membership_type", "submitted_at", "status")
-    list_filter = ("status", MembershipTypeFilter, SubmittedMonthFilter)
+    list_filter = (StatusFilter, MembershipTypeFilter, SubmittedMonthFilter)
     list_select_related = ("membership_type",)
     search_fields = ("full_name", "email")
     inspect_view_enabled = True
     inspect_view_fields = [
-        "membership_type",
-        "full_name",
-        "email",
-        "address",
-        "phone",
-        "heard_about",
-        "consent",
-        "news_opt_in",
+        *MembershipApplication.APPLICANT_FIELDS,
         "submitted_at",
         "status",
         "decided_at",
@@ -151,16 +213,7 @@ class MembershipApplicationAdmin(ModelAdmin):
             MultiFieldPanel(
                 [
                     FieldPanel(name, read_only=True)
-                    for name in (
-                        "membership_type",
-                        "full_name",
-                        "email",
-                        "address",
-                        "phone",
-                        "heard_about",
-                        "news_opt_in",
-                        "submitted_at",
-                    )
+                    for name in (*MembershipApplication.APPLICANT_FIELDS, "submitted_at")
                 ],
                 heading="Application",
             ),
@@ -175,7 +228,8 @@ class MembershipTypeAdmin(ModelAdmin):
     menu_label = "Membership types"
     menu_icon = "tag"
     list_display = ("name", "annual_fee", "active", "display_order", "payment_method")
-    list_filter = ("active",)
+    list_filter = (ActiveFilter,)
+    index_view_class = MembershipIndexView
     ordering = ("display_order", "name")
     panels = [
         FieldPanel("name"),
@@ -194,6 +248,16 @@ class MembershipTypeAdmin(ModelAdmin):
     ]
 
 
+def _requiring_any_permission(model_admin, view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not model_admin.permission_helper.user_has_any_permissions(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class PersonalDataMenuItem(MenuItem):
     def is_shown(self, request):
         return can_handle_personal_data(request.user)
@@ -204,6 +268,19 @@ class MembershipGroup(ModelAdminGroup):
     menu_icon = "group"
     menu_order = 300
     items = (MembershipApplicationAdmin, MembershipTypeAdmin)
+
+    def get_admin_urls_for_registration(self):
+        """Every view of a model asks first for some permission on it, and refuses with 403
+        Forbidden (see forbidden_when_denied), not with Wagtail's redirect to the dashboard.
+        The first check matters: wagtail-modeladmin's history view checks no permission at
+        all, and its other views look the object up first, so a missing one answered 404 to
+        anyone."""
+        urls = []
+        for model_admin in self.modeladmin_instances:
+            for url in model_admin.get_admin_urls_for_registration():
+                view = forbidden_when_denied(_requiring_any_permission(model_admin, url.callback))
+                urls.append(re_path(url.pattern.regex.pattern, view, name=url.name))
+        return tuple(urls)
 
     def get_submenu_items(self):
         items = super().get_submenu_items()

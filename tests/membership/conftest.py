@@ -8,7 +8,8 @@ from django.core import signing
 
 from home.models import SiteSettings
 from membership.forms import STARTED_SALT, started_token
-from tests.factories import JoinPageFactory, MembershipTypeFactory
+from psgsite.roles import MEMBERSHIP_SECRETARIES, set_up_roles
+from tests.factories import JoinPageFactory, MembershipTypeFactory, UserFactory
 
 SECRETARY = "membership@perusupportgroup.org.uk"
 
@@ -20,6 +21,22 @@ def join_page(home):
     settings.membership_email = SECRETARY
     settings.save()
     return JoinPageFactory(parent=home)
+
+
+@pytest.fixture
+def roles(home):
+    set_up_roles()
+
+
+@pytest.fixture
+def secretary(roles):
+    return UserFactory(groups=[MEMBERSHIP_SECRETARIES])
+
+
+@pytest.fixture
+def secretary_client(client, secretary):
+    client.force_login(secretary)
+    return client
 
 
 @pytest.fixture
