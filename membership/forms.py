@@ -85,6 +85,12 @@ class ApplicationForm(forms.ModelForm):
         for name in ("full_name", "phone", "email"):
             self.fields[name].validators.append(single_line)
 
+    def clean_address(self):
+        return normalise_newlines(self.cleaned_data["address"])
+
+    def clean_heard_about(self):
+        return normalise_newlines(self.cleaned_data["heard_about"])
+
     def spam_reason(self):
         """Why this submission looks like a bot's, or None. Checked before the details are."""
         if self.data.get("website"):
@@ -105,6 +111,11 @@ class ApplicationForm(forms.ModelForm):
         """Hand out a fresh start time with the values kept (for an expired form)."""
         self.data = self.data.copy()
         self.data["started"] = started_token()
+
+
+def normalise_newlines(text):
+    """Browsers send a text area's line breaks as CRLF; store them as the rest of the site does."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def single_line(value):

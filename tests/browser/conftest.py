@@ -92,3 +92,26 @@ def axe_violations(page):
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
         for v in result["violations"]
     ]
+
+
+# The password UserFactory gives every user.
+PASSWORD = "a-long-test-password"
+
+
+def log_in(browser, site, username):
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page
+
+
+def tab_to(page, selector, limit=40):
+    """Presses Tab until the element is focused, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the keyboard")

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -65,15 +65,6 @@ def test_the_checker_itself_catches_a_violation(site, page):
     page.goto(site.url + "/")
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')")
     assert any(v.startswith("image-alt") for v in axe_violations(page))
-
-
-def tab_to(page, selector, limit=40):
-    """Presses Tab until the element is focused, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} cannot be reached with the keyboard")
 
 
 def test_a_keyboard_user_searches_and_opens_a_result(site, page):

@@ -9,22 +9,11 @@ from PIL import Image
 
 from news.models import NewsPage
 from psgsite.roles import EDITORS, MODERATORS, set_up_roles
+from tests.browser.conftest import log_in
 from tests.conftest import wait_until
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a-long-test-password"
-
-
-def log_in(browser, site, username):
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    page.goto(site.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
 
 
 def photo():

@@ -65,6 +65,14 @@ def test_an_application_is_stored_and_the_person_thanked_with_how_to_pay(
     assert b'<meta name="robots" content="noindex">' in thanks.content
 
 
+def test_line_breaks_from_a_browser_are_stored_as_plain_newlines(
+    client, join_page, membership_types
+):
+    data = application_data(membership_types["individual"], address="1 Calle\r\nLima\rPeru")
+    apply(client, join_page, data)
+    assert MembershipApplication.objects.get().address == "1 Calle\nLima\nPeru"
+
+
 def test_the_applicant_and_the_secretary_are_emailed(client, join_page, membership_types):
     apply(client, join_page, application_data(membership_types["individual"]))
     application = MembershipApplication.objects.get()

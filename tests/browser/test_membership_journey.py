@@ -1,0 +1,367 @@
+"""Someone applies to join on the join page, and a membership secretary finds, approves and
+exports the application in the admin; the form, its errors and the thank-you page are checked
+for accessibility and for use with the keyboard alone."""
+
+import csv
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from django.conf import settings
+
+from home.models import SiteSettings
+from membership.models import MembershipApplication
+from psgsite.roles import MEMBERSHIP_SECRETARIES, set_up_roles
+from tests.browser.conftest import axe_violations, log_in, tab_to
+from tests.factories import MembershipApplicationFactory, MembershipTypeFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+SEND = "Send my application"
+EMAIL_ERROR = "Enter an email address like name@example.org."
+SPAM_ERROR = "Please check your details and send the form again."
+BRAND = "rgb(155, 27, 48)"
+
+
+@pytest.fixture
+def join_site(site):
+    """The real site with two membership types on offer and the secretary's address set, all
+    committed so that the web server's process sees them."""
+    site_settings = SiteSettings.objects.get()
+    site_settings.membership_email = "membership@perusupportgroup.org.uk"
+    site_settings.save()
+    site.types = {
+        "individual": MembershipTypeFactory(
+            name="Individual",
+            annual_fee="25.00",
+            display_order=1,
+            description="For one person.",
+            payment_details="Sort code 01-02-03, account 12345678, for individuals.",
+        ),
+        "household": MembershipTypeFactory(
+            name="Household",
+            annual_fee="40.00",
+            display_order=2,
+            description="For two or more people at one address.",
+            payment_method="standing_order",
+            payment_details="Set up a standing order to sort code 40-50-60, account 87654321.",
+        ),
+    }
+    return site
+
+
+def open_join_page(page, site):
+    """Opens the join page; returns the moment the visitor could start filling in the form,
+    which is after the server signed the form's start time."""
+    page.goto(site.url + "/join/")
+    return time.monotonic()
+
+
+def wait_for_the_minimum_fill_time(page, opened_at):
+    """A person takes longer to fill the form than the minimum a bot is told apart by; a test
+    that is quicker waits out the rest, with half a second to spare."""
+    remaining = settings.MEMBERSHIP_FORM_MIN_SECONDS + 0.5 - (time.monotonic() - opened_at)
+    if remaining > 0:
+        page.wait_for_timeout(remaining * 1000)
+
+
+def send(page):
+    with page.expect_navigation():
+        page.get_by_role("button", name=SEND).click()
+
+
+def words(locator):
+    """The text as a screen reader has it, visually hidden parts included, spacing evened out."""
+    return " ".join(locator.text_content().split())
+
+
+def focused(page, selector):
+    return page.evaluate("s => document.activeElement.matches(s)", selector)
+
+
+def focus_is_visible(page):
+    return page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+def listing(admin):
+    """The admin's list of applications as a person reads it: each row by its reference, each
+    value by its column heading."""
+    table = admin.locator(".result-list table")
+    headings = [" ".join(th.split()) for th in table.locator("thead th").all_inner_texts()]
+    rows = {}
+    for row in table.locator("tbody tr").all():
+        # The first cell holds the reference and, below it, the row's buttons.
+        cells = [cell.split("\n")[0].strip() for cell in row.locator("td").all_inner_texts()]
+        rows[cells[0]] = dict(zip(headings, cells, strict=True))
+    return rows
+
+
+def definitions(admin):
+    """The admin's inspect view as a person reads it: each value by its label."""
+    labels = admin.locator("dl dt").all_inner_texts()
+    values = admin.locator("dl dd").all_inner_texts()
+    return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
+
+
+def test_a_visitor_applies_and_a_secretary_approves_and_exports(join_site, browser, page):
+    site = join_site
+    MembershipApplicationFactory(full_name="John Smith", membership_type=site.types["individual"])
+
+    # The visitor sees the membership types on offer and picks one.
+    opened_at = open_join_page(page, site)
+    assert page.locator("h1").inner_text() == "Why join the PSG?"
+    assert page.get_by_role("heading", name="Apply to become a member").is_visible()
+    types = page.get_by_role("group", name="Membership type")
+    assert types.get_by_role("radio").count() == 2
+    assert [" ".join(label.split()) for label in types.locator("label").all_inner_texts()] == [
+        "Individual: £25.00 a year For one person.",
+        "Household: £40.00 a year For two or more people at one address.",
+    ]
+    types.get_by_role("radio", name="Household").check()
+
+    # They fill the form in with a mistake in their email address and send it.
+    page.get_by_label("Full name").fill("María Núñez")
+    page.get_by_label("Email address").fill("maria.example.org")
+    page.get_by_label("Postal address").fill("12 Calle Lima\nCusco")
+    page.get_by_label("How did you hear about us?").fill("At a talk in London")
+    page.get_by_label("I agree to the").check()
+    page.get_by_label("Send me the PSG's news by email").check()
+    wait_for_the_minimum_fill_time(page, opened_at)
+    send(page)
+
+    # The form comes back with the mistake pointed out, and all else as they left it.
+    assert page.title().startswith("Error: ")
+    summary = page.get_by_role("alert")
+    assert summary.get_by_role("heading").inner_text() == "There is a problem with your application"
+    assert summary.get_by_role("link").all_inner_texts() == [EMAIL_ERROR]
+    assert SPAM_ERROR not in summary.inner_text()  # not taken for a bot
+    email = page.get_by_label("Email address")
+    assert words(page.locator("#id_email_error")) == f"Error: {EMAIL_ERROR}"
+    expect(email).to_have_accessible_description(re.compile(re.escape(f"Error: {EMAIL_ERROR}")))
+    expect(email).to_have_attribute("aria-invalid", "true")
+    assert email.input_value() == "maria.example.org"
+    assert page.get_by_role("radio", name="Household").is_checked()
+    assert not page.get_by_role("radio", name="Individual").is_checked()
+    assert page.get_by_label("Full name").input_value() == "María Núñez"
+    assert page.get_by_label("Postal address").input_value() == "12 Calle Lima\nCusco"
+    assert page.get_by_label("How did you hear about us?").input_value() == "At a talk in London"
+    assert page.get_by_label("I agree to the").is_checked()
+    assert page.get_by_label("Send me the PSG's news by email").is_checked()
+    assert not MembershipApplication.objects.filter(full_name="María Núñez").exists()
+
+    # They correct it and apply.
+    email.fill("maria@example.org")
+    send(page)
+
+    # The thank-you page gives their reference and how to pay for the type they chose.
+    assert page.locator("h1").inner_text() == "Thank you for applying"
+    main = page.locator("main").inner_text()
+    reference = re.search(r"Your reference is (PSG-\d{5})\.", main)[1]
+    assert "We have sent a copy of your application to maria@example.org." in main
+    assert page.get_by_role("heading", name="How to pay").is_visible()
+    assert "Household membership is £40.00 a year, by standing order." in main
+    assert "Set up a standing order to sort code 40-50-60, account 87654321." in main
+    assert "for individuals" not in main
+    assert f"Please give your reference, {reference}, with your payment." in main
+    application = MembershipApplication.objects.get(full_name="María Núñez")
+    assert application.reference == reference
+    assert application.membership_type == site.types["household"]
+    assert application.email == "maria@example.org"
+    assert application.address.splitlines() == ["12 Calle Lima", "Cusco"]  # sent with CRLF
+    assert application.consent and application.news_opt_in
+    assert application.status == MembershipApplication.Status.NEW
+
+    # A membership secretary opens Membership > Applications and searches for the applicant.
+    set_up_roles()
+    UserFactory(username="sec", groups=[MEMBERSHIP_SECRETARIES])
+    admin = log_in(browser, site, "sec")
+    admin.get_by_role("button", name="Membership").click()
+    with admin.expect_navigation():
+        admin.get_by_role("link", name="Applications").click()
+    assert " ".join(admin.locator("h1").inner_text().split()) == "Membership applications"
+    assert {row["Full name"] for row in listing(admin).values()} == {"John Smith", "María Núñez"}
+    admin.get_by_placeholder("Search membership applications").fill("Núñez")
+    with admin.expect_navigation():
+        admin.keyboard.press("Enter")
+    found = listing(admin)
+    assert list(found) == [reference]
+    assert found[reference]["Full name"] == "María Núñez"
+    assert found[reference]["Membership type"] == "Household"
+    assert found[reference]["Status"] == "New"
+
+    # They open it and read the application.
+    row = admin.locator(".result-list tbody tr", has_text=reference)
+    with admin.expect_navigation():
+        row.get_by_role("link", name="Inspect").click()
+    assert reference in admin.locator("h1").inner_text()
+    details = definitions(admin)
+    assert details["full name"] == "María Núñez"
+    assert details["email"] == "maria@example.org"
+    assert details["membership type"] == "Household"
+    assert details["how they heard of us"] == "At a talk in London"
+    assert details["status"] == "New"
+
+    # They approve it with a note, and see it listed as approved.
+    with admin.expect_navigation():
+        admin.get_by_role("link", name="Edit").click()
+    admin.get_by_label("Status").select_option(label="Approved")
+    admin.get_by_label("Staff notes").fill("Standing order seen on the bank statement.")
+    with admin.expect_navigation():
+        admin.get_by_role("button", name="Save").click()
+    assert reference in admin.locator(".messages").inner_text()
+    listed = listing(admin)
+    assert listed[reference]["Status"] == "Approved"
+    assert [row["Status"] for row in listed.values() if row["Full name"] == "John Smith"] == ["New"]
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.APPROVED
+    assert application.staff_notes == "Standing order seen on the bank statement."
+    assert application.decided_at is not None
+
+    # They download the list as CSV, which has the application in it as approved.
+    admin.get_by_role("button", name="More actions").click()
+    with admin.expect_download() as download_info:
+        admin.get_by_role("link", name="Download CSV").click()
+    download = download_info.value
+    assert re.fullmatch(r"membership-applications.*\.csv", download.suggested_filename)
+    with open(download.path(), encoding="utf-8-sig", newline="") as exported:
+        exported_rows = {row["Reference"]: row for row in csv.DictReader(exported)}
+    assert len(exported_rows) == 2  # the whole list
+    assert exported_rows[reference]["Status"] == "Approved"
+    assert exported_rows[reference]["Full Name"] == "María Núñez"
+    assert exported_rows[reference]["Membership Type"] == "Household"
+    assert exported_rows[reference]["Decided"] != "-"
+
+
+def assert_no_wcag_22_aa_violations(page, name):
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert axe_violations(page) == [], f"{name} at {width}px"
+
+
+def assert_errors_are_laid_out_plainly(page):
+    """Each box in error is marked alike, and the tick box's message stands above it rather
+    than squeezed into a column beside it."""
+    for name in ("full_name", "email", "address", "heard_about"):
+        assert border(page, f"#id_{name}") == f"2px solid {BRAND}", name
+    assert border(page, "#id_phone") != f"2px solid {BRAND}"
+    message = page.locator("#id_consent_error").bounding_box()
+    tick_box = page.locator("#id_consent").bounding_box()
+    label = page.locator("label[for=id_consent]").bounding_box()
+    assert message["y"] + message["height"] <= tick_box["y"]
+    assert label["x"] > tick_box["x"] + tick_box["width"]
+    assert label["y"] < tick_box["y"] + tick_box["height"]
+
+
+def border(page, selector):
+    return page.eval_on_selector(
+        selector,
+        "el => { const s = getComputedStyle(el); "
+        "return `${s.borderTopWidth} ${s.borderTopStyle} ${s.borderTopColor}`; }",
+    )
+
+
+def test_the_form_its_errors_and_the_thank_you_page_meet_wcag_22_aa(join_site, page):
+    opened_at = open_join_page(page, join_site)
+    assert_no_wcag_22_aa_violations(page, "join page with the form")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # Every field a person fills has a name that a screen reader announces (the honeypot, which
+    # is hidden from them, aside).
+    fields = page.locator(".application-form .field:not(.field--trap)").locator("input, textarea")
+    assert fields.count() == 9  # two types, five boxes to fill in, two to tick
+    for field in fields.all():
+        expect(field).to_have_accessible_name(re.compile(r"\w"))
+
+    # Sent empty, every required field is in error, the radio buttons and the tick box too.
+    wait_for_the_minimum_fill_time(page, opened_at)
+    send(page)
+    summary = page.get_by_role("alert")
+    assert summary.get_by_role("link").all_inner_texts() == [
+        "Choose a membership type.",
+        "Enter your full name.",
+        "Enter your email address.",
+        "Enter your postal address.",
+        "Tell us how you heard about the Peru Support Group.",
+        "We can only handle your application if you agree to us keeping your details.",
+    ]
+    expect(page.get_by_role("group", name="Membership type")).to_have_accessible_description(
+        "Error: Choose a membership type."
+    )
+    expect(page.get_by_label("I agree to the")).to_have_accessible_description(
+        "Error: We can only handle your application if you agree to us keeping your details."
+    )
+    assert_no_wcag_22_aa_violations(page, "join page with errors")
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_errors_are_laid_out_plainly(page)
+
+    # The page opens at the form, so the next Tab reaches the first error, and each error's
+    # link takes the keyboard to the field it is about.
+    assert page.evaluate("document.activeElement.id") == "apply"
+    page.keyboard.press("Tab")
+    assert focused(page, ".error-summary a")
+    for link in summary.get_by_role("link").all():
+        link.focus()
+        page.keyboard.press("Enter")
+        assert focused(page, link.get_attribute("href")), link.inner_text()
+
+    page.get_by_role("radio", name="Individual").check()
+    page.get_by_label("Full name").fill("Ana Quispe")
+    page.get_by_label("Email address").fill("ana@example.org")
+    page.get_by_label("Postal address").fill("3 Jirón Puno, Lima")
+    page.get_by_label("How did you hear about us?").fill("From a friend")
+    page.get_by_label("I agree to the").check()
+    send(page)
+    assert page.locator("h1").inner_text() == "Thank you for applying"
+    assert_no_wcag_22_aa_violations(page, "thank-you page")
+
+
+def test_a_keyboard_user_applies(join_site, page):
+    """Tab from field to field in reading order, Space and the arrow keys for the membership
+    type, Space for the tick box, Enter to send."""
+    opened_at = open_join_page(page, join_site)
+    tab_to(page, "#id_membership_type_0")
+    assert focus_is_visible(page)
+    page.keyboard.press("Space")
+    assert page.get_by_role("radio", name="Individual").is_checked()
+    page.keyboard.press("ArrowDown")  # changes their mind: the next type
+    assert page.get_by_role("radio", name="Household").is_checked()
+    assert not page.get_by_role("radio", name="Individual").is_checked()
+    for selector, typed in [
+        ("#id_full_name", "Ana Quispe"),
+        ("#id_email", "ana@example.org"),
+        ("#id_address", "3 Jirón Puno\nLima"),
+        ("#id_phone", ""),
+        ("#id_heard_about", "From a friend"),
+    ]:
+        page.keyboard.press("Tab")
+        assert focused(page, selector), selector
+        assert focus_is_visible(page), selector
+        page.keyboard.type(typed)
+    page.keyboard.press("Tab")
+    assert focused(page, "#id_consent")
+    page.keyboard.press("Space")
+    assert page.get_by_label("I agree to the").is_checked()
+    page.keyboard.press("Tab")
+    assert focused(page, "label[for=id_consent] a")  # the privacy notice
+    page.keyboard.press("Tab")
+    assert focused(page, "#id_news_opt_in")
+    page.keyboard.press("Tab")  # past the honeypot, which the keyboard skips
+    assert focused(page, "button[type=submit]")
+    assert focus_is_visible(page)
+    wait_for_the_minimum_fill_time(page, opened_at)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.locator("h1").inner_text() == "Thank you for applying"
+    application = MembershipApplication.objects.get()
+    main = page.locator("main").inner_text()
+    assert f"Your reference is {application.reference}." in main
+    assert "Household membership is £40.00 a year, by standing order." in main
+    assert application.full_name == "Ana Quispe"
+    assert application.email == "ana@example.org"
+    assert application.membership_type == join_site.types["household"]
+    assert application.address.splitlines() == ["3 Jirón Puno", "Lima"]
+    assert application.phone == ""
+    assert application.consent and not application.news_opt_in
