@@ -7,11 +7,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import robots_txt, search
+from .views import health, robots_txt, search
 
 urlpatterns = [
     path("sitemap.xml", sitemap),
     path("robots.txt", robots_txt),
+    path("health/", health, name="health"),
     path("search/", search, name="search"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,13 +1,19 @@
+import logging
 import unicodedata
 
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wagtail.models import Page
 from wagtail.search.utils import parse_query_string
 
 from home.pagination import paginate
+
+logger = logging.getLogger("psgsite.health")
 
 SEARCH_RESULTS_PER_PAGE = 10
 
@@ -22,6 +28,38 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
+def health(request):
+    """For load balancers and monitors: can this server reach its database and its cache? It
+    reads no session and sets no cookie."""
+    checks = {"database": _check_database, "cache": _check_cache}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as error:
+            logger.error("Health check: %s failed: %s: %s", name, type(error).__name__, error)
+            results[name] = "failed"
+    healthy = all(result == "ok" for result in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failed", **results}, status=200 if healthy else 503
+    )
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache():
+    cache.set("health-check", "ok", timeout=10)
+    if cache.get("health-check") != "ok":
+        raise RuntimeError("the cache did not keep a value")
 
 
 SEARCH_QUERY_MAX_LENGTH = 200

@@ -1,5 +1,6 @@
 import io
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -64,20 +65,21 @@ def news_index(home):
     return NewsIndexPageFactory(parent=home)
 
 
+def test_database_url():
+    """The test database's address, for processes of the site's own started by the tests."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 def manage_py(*args):
     """A `manage.py` command in a process of its own, on the test database, as production runs
     its processes; the calling test must commit its data (transactional_db)."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "psgsite.settings.test",
-        "DATABASE_URL": url,
+        "DATABASE_URL": test_database_url(),
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     return {
@@ -88,6 +90,12 @@ def manage_py(*args):
         "stderr": subprocess.PIPE,
         "text": True,
     }
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -1,16 +1,107 @@
-"""Production: everything from the environment; base.py refuses to start without a secret key
-or a database."""
+"""Production: everything from the environment, and a clear refusal to start without what is
+required. The README's production section lists every variable."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, STORAGES, env
 
+
+def required(name):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"Set the {name} environment variable: production will not start without it "
+            "(see the README's production section)."
+        )
+    return value
+
+
+# base.py already refuses to start without DJANGO_SECRET_KEY and DATABASE_URL.
+ALLOWED_HOSTS = [h.strip() for h in required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
+WAGTAILADMIN_BASE_URL = required("WAGTAILADMIN_BASE_URL")
+CSRF_TRUSTED_ORIGINS = [WAGTAILADMIN_BASE_URL]
+
+# Behind a proxy or load balancer that ends TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env("DJANGO_SECURE_SSL_REDIRECT", "true").lower() == "true"
+# The load balancer's health checks come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# How many proxies stand in front of the app servers; the last one's X-Forwarded-For gives the
+# visitor's address for login lockouts and the membership form's limit.
+TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Uploads on S3-compatible object storage when a bucket is named; on the local disk otherwise.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "storages"]
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+                "default_acl": None,
+                "querystring_auth": False,
+                "file_overwrite": False,
+            },
+        },
+    }
+
+# A CDN in front: Wagtail purges a page's addresses from it when the page changes.
+if os.environ.get("FRONTEND_CACHE_PURGE_URL") or os.environ.get("CLOUDFLARE_API_TOKEN"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]
+    if os.environ.get("CLOUDFLARE_API_TOKEN"):
+        WAGTAILFRONTENDCACHE = {
+            "cdn": {
+                "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+                "BEARER_TOKEN": os.environ["CLOUDFLARE_API_TOKEN"],
+                "ZONEID": required("CLOUDFLARE_ZONE_ID"),
+            }
+        }
+    else:
+        WAGTAILFRONTENDCACHE = {
+            "cdn": {
+                "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+            }
+        }
+
+# One JSON object a line on standard output, which log collectors read as they are.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "INFO"},
+    },
+}

@@ -1,0 +1,100 @@
+"""The site as production runs it: gunicorn with the production settings, static files
+collected and served by whitenoise, on the test database."""
+
+import os
+import subprocess
+import sys
+import urllib.request
+from types import SimpleNamespace
+
+import pytest
+
+from django.conf import settings
+
+from tests.conftest import free_port, test_database_url, wait_until
+
+SECRET_KEY = "a-production-test-key-that-is-long-and-random-enough-0123456789"
+
+
+def production_env(**changes):
+    """The environment a production process gets, pointed at the test database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "psgsite.settings.production",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DATABASE_URL": test_database_url(),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8000",
+        # The tests speak plain HTTP to gunicorn, as a load balancer that ends TLS does.
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    env.update(changes)
+    return {key: value for key, value in env.items() if value is not None}
+
+
+def run_production(*args, **env):
+    """A manage.py command under the production settings; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), *args],
+        env=production_env(**env),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """collectstatic as a deploy runs it: hashed names and compressed copies."""
+    root = tmp_path_factory.mktemp("staticfiles")
+    result = run_production("collectstatic", "--noinput", DJANGO_STATIC_ROOT=str(root))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def start_production_server(transactional_db, static_root):
+    """Starts gunicorn with the production settings; call with environment changes. Each server
+    is stopped when the test ends; its output is kept in `.output()`."""
+    servers = []
+
+    def start(**env):
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:psgsite.gunicorn", "psgsite.wsgi"],
+            env=production_env(
+                PORT=str(port),
+                WEB_CONCURRENCY="1",
+                DJANGO_STATIC_ROOT=str(static_root),
+                WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
+                **env,
+            ),
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        server = SimpleNamespace(url=f"http://127.0.0.1:{port}", port=port, process=process)
+        servers.append(server)
+
+        def answers():
+            try:
+                with urllib.request.urlopen(server.url + "/health/", timeout=2) as response:  # noqa: S310
+                    return response.status == 200
+            except OSError:
+                return process.poll() is not None
+
+        assert wait_until(answers, timeout=60)
+        assert process.poll() is None, process.stdout.read()
+        return server
+
+    yield start
+    for server in servers:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
