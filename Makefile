@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/psgsite
 
-.PHONY: run test lint test-sqlite test-postgres check-services clean
+.PHONY: run test lint audit test-sqlite test-postgres check-services clean
 
 # The virtual environment is rebuilt only when the dependencies change, so a second run starts in seconds.
 $(VENV)/.installed: pyproject.toml
@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py run_scheduler & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed check-services lint test-sqlite test-postgres
+test: $(VENV)/.installed check-services lint audit test-sqlite test-postgres
 
 lint: $(VENV)/.installed
 	@echo "==> Lint and checks"
@@ -33,6 +33,12 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=psgsite.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=psgsite.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+# Known vulnerabilities in any installed package fail the build; the project itself, installed
+# in editable mode, is not on PyPI and is left out.
+audit: $(VENV)/.installed
+	@echo "==> Dependency audit (pip-audit)"
+	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
 
 test-sqlite: $(VENV)/.installed
 	@echo "==> Tests on SQLite"
@@ -42,11 +48,15 @@ test-postgres: $(VENV)/.installed
 	@echo "==> Tests on PostgreSQL ($(PG_URL))"
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
-# The suite needs a PostgreSQL server, Debian's chromium and Java (for the HTML validator);
-# start or install them where they are missing.
+# The suite needs a PostgreSQL server, a Redis server, Debian's chromium and Java (for the HTML
+# validator); start or install them where they are missing.
 check-services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@pg_isready -h 127.0.0.1 -p 5432 -t 30
+	@command -v redis-server >/dev/null || { echo "==> Installing Redis"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "==> Starting Redis"; \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; sleep 1; }
 	@test -x /usr/bin/chromium || { echo "==> Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v java >/dev/null || { echo "==> Installing Java for the HTML validator"; \
