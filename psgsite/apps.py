@@ -6,3 +6,11 @@ class PsgsiteConfig(AppConfig):
 
     name = "psgsite"
     verbose_name = "Peru Support Group site"
+
+    def ready(self):
+        from django.conf import settings
+
+        if "wagtail.contrib.frontend_cache" in settings.INSTALLED_APPS:
+            from .frontend_cache import register_signal_handlers
+
+            register_signal_handlers()

@@ -50,6 +50,17 @@ class NewsIndexPage(RoutablePageMixin, Page):
             .select_related(*NewsItemPage.LISTING_RELATED)
         )
 
+    def get_cached_paths(self):
+        """What a CDN in front must drop when the index or an item in it changes: the listing,
+        the feeds and the events pages (Wagtail's frontend cache purges these paths)."""
+        return [
+            "/",
+            *(self.reverse_subpage("feed", args=[f]) for f in ("rss", "atom")),
+            self.reverse_subpage("upcoming_events"),
+            self.reverse_subpage("past_events"),
+            self.reverse_subpage("events_calendar"),
+        ]
+
     # Each listing is a route; the ones readers can follow also have RSS and Atom feeds.
     @path("")
     def all_items(self, request):
