@@ -5,6 +5,7 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 # The formats readers can follow a listing in: name in the URL -> (label, content type).
 FEED_TYPES = {"rss": ("RSS", "application/rss+xml"), "atom": ("Atom", "application/atom+xml")}
@@ -33,7 +34,10 @@ class NewsFeed(Feed):
         return self._link
 
     def description(self):
-        return self._description or "News, briefings and events from the Peru Support Group."
+        # Readers take the channel's description as HTML, like each item's: the intro is text.
+        return escape(
+            self._description or "News, briefings and events from the Peru Support Group."
+        )
 
     def items(self):
         return self._items
@@ -43,7 +47,9 @@ class NewsFeed(Feed):
         return f"{label}: {item.title}" if label else item.title
 
     def item_description(self, item):
-        return item.summary
+        # Readers take an item's description as HTML (Atom's summary says type="html"); the
+        # summary is plain text, so markup typed into it must reach them as text.
+        return escape(item.summary)
 
     def item_link(self, item):
         return item.get_full_url(self.request)

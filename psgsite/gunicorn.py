@@ -13,6 +13,37 @@ graceful_timeout = 30
 # Recycle workers now and then so that slow leaks cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# gunicorn's own lines (its error log and one access line a request) go to standard output as
+# JSON, one object a line, like the application's (settings/production.py), so that a log
+# collector reads the web process's output as it reads the scheduler's.
 accesslog = "-"
 errorlog = "-"
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC, which collectors read without knowing the server's time zone.
+            "timestamp": "time",
+        }
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "root": {"level": "INFO", "handlers": ["stdout"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+    },
+}
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket (gunicornc): unused here, and every gunicorn of one user would otherwise
+# share one socket in the home folder, which may not even be writable in a container.
+control_socket_disable = True

@@ -159,8 +159,9 @@ else:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Same origin rather than deny: the admin shows its page previews in a frame.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page of the site may be framed; Wagtail's preview views, which the admin shows in a frame of
+# its own, answer SAMEORIGIN themselves.
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -184,7 +185,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
     }
 }
 # Wagtail's admin uses inline scripts and styles and evaluates code, so under /admin/ the policy
@@ -196,6 +197,8 @@ ADMIN_CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:", "https:"],
         "frame-src": ["'self'", "https:"],
+        # The admin shows its page previews in a frame of its own.
+        "frame-ancestors": ["'self'"],
     }
 }
 PERMISSIONS_POLICY = {
@@ -227,6 +230,8 @@ AXES_VERBOSE = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Peru Support Group"
+# Staff avatars are not fetched from Gravatar, which would send a hash of their email elsewhere.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

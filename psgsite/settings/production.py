@@ -5,8 +5,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, STORAGES, env
+REQUIRED = ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS", "WAGTAILADMIN_BASE_URL"]
 
 
 def required(name):
@@ -19,7 +18,20 @@ def required(name):
     return value
 
 
-# base.py already refuses to start without DJANGO_SECRET_KEY and DATABASE_URL.
+# Checked before base.py reads them, so that a missing or empty one is named in one plain line
+# (an empty DATABASE_URL would otherwise fail inside dj-database-url, and an empty secret key
+# would not fail at all until the first request).
+_missing = [name for name in REQUIRED if not os.environ.get(name, "").strip()]
+if _missing:
+    raise ImproperlyConfigured(
+        "Production will not start: set the environment variable"
+        f"{'s' if len(_missing) > 1 else ''} {', '.join(_missing)} "
+        "(see the README's production section)."
+    )
+
+from .base import *  # noqa: E402, F403
+from .base import INSTALLED_APPS, STORAGES, env  # noqa: E402
+
 ALLOWED_HOSTS = [h.strip() for h in required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 WAGTAILADMIN_BASE_URL = required("WAGTAILADMIN_BASE_URL")
 CSRF_TRUSTED_ORIGINS = [WAGTAILADMIN_BASE_URL]
@@ -60,6 +72,9 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
             },
         },
     }
+    # Documents go through the site, which sends them as downloads, rather than by a redirect
+    # to the bucket, which would show them inline.
+    WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # A CDN in front: Wagtail purges a page's addresses from it when the page changes.
 if os.environ.get("FRONTEND_CACHE_PURGE_URL") or os.environ.get("CLOUDFLARE_API_TOKEN"):
@@ -80,15 +95,18 @@ if os.environ.get("FRONTEND_CACHE_PURGE_URL") or os.environ.get("CLOUDFLARE_API_
             }
         }
 
-# One JSON object a line on standard output, which log collectors read as they are.
+# One JSON object a line on standard output, which log collectors read as they are (gunicorn.py
+# writes its own lines in the same form).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC, which collectors read without knowing the server's time zone.
+            "timestamp": "time",
         }
     },
     "handlers": {
