@@ -4,8 +4,10 @@ Each can be changed from the environment (GUNICORN_CMD_ARGS, WEB_CONCURRENCY, PO
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-# Two workers a core, with threads for requests that wait on the database or the mail server.
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads for requests that wait on the database or the mail server; two workers with Redis.
+# Without Redis each process has a cache of its own, which would go stale where another process
+# changed what it holds (the site's address, say): one worker then, and threads.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2" if os.environ.get("REDIS_URL") else "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = 30

@@ -143,8 +143,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# The cache: Redis, shared by every app server, when REDIS_URL names one; otherwise each process
-# keeps its own in memory, which is right for a single server.
+# The cache: Redis, shared by every app server and process, when REDIS_URL names one; otherwise
+# each process keeps its own in memory, which is right only where one process serves the site
+# (gunicorn then runs one worker: psgsite/gunicorn.py).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
