@@ -2,18 +2,14 @@
 
 from django.test import TestCase
 
-from wagtail.test.utils.form_data import (
-    nested_form_data,
-    querydict_from_html,
-    rich_text,
-    streamfield,
-)
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from home.models import HomePage
 from news.models import NewsIndexPage, NewsPage
 from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS, set_up_roles
 from tests.conftest import load_site_content
 from tests.factories import UserFactory
+from tests.forms import form_data
 
 
 def edit_form(client, page, body=()):
@@ -21,7 +17,7 @@ def edit_form(client, page, body=()):
     built by the admin's JavaScript, so the test gives them: (block name, form value) pairs."""
     response = client.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200, response.status_code
-    data = querydict_from_html(response.content.decode(), form_id="page-edit-form").dict()
+    data = form_data(response.content.decode(), form_id="page-edit-form").dict()
     data.update(nested_form_data({"body": streamfield(list(body))}))
     return data
 

@@ -24,8 +24,9 @@ from news.models import NewsIndexPage, NewsPage
 from psgsite.roles import MODERATORS, set_up_roles
 from tests.conftest import load_site_content, wait_until
 from tests.factories import NewsPageFactory, UserFactory
+from tests.forms import form_data
 from tests.psgsite.conftest import production_env
-from tests.psgsite.web_client import WebClient, form_data
+from tests.psgsite.web_client import WebClient
 
 # A Redis database of these tests' own, emptied before and after each test.
 REDIS_URL = "redis://127.0.0.1:6379/14"  # test_production.py has 13
