@@ -3,6 +3,8 @@ Each can be changed from the environment (GUNICORN_CMD_ARGS, WEB_CONCURRENCY, PO
 
 import os
 
+from psgsite.json_logging import json_logging
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Threads for requests that wait on the database or the mail server; two workers with Redis.
 # Without Redis each process has a cache of its own, which would go stale where another process
@@ -20,31 +22,7 @@ max_requests_jitter = 200
 # collector reads the web process's output as it reads the scheduler's.
 accesslog = "-"
 errorlog = "-"
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            # ISO 8601 in UTC, which collectors read without knowing the server's time zone.
-            "timestamp": "time",
-        }
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
-    "root": {"level": "INFO", "handlers": ["stdout"]},
-    "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-    },
-}
+logconfig_dict = json_logging({"gunicorn.error": "INFO", "gunicorn.access": "INFO"})
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No control socket (gunicornc): unused here, and every gunicorn of one user would otherwise
 # share one socket in the home folder, which may not even be writable in a container.

@@ -29,6 +29,8 @@ if _missing:
         "(see the README's production section)."
     )
 
+from psgsite.json_logging import json_logging  # noqa: E402
+
 from .base import *  # noqa: E402, F403
 from .base import INSTALLED_APPS, STORAGES, env  # noqa: E402
 
@@ -95,31 +97,7 @@ if os.environ.get("FRONTEND_CACHE_PURGE_URL") or os.environ.get("CLOUDFLARE_API_
             }
         }
 
-# One JSON object a line on standard output, which log collectors read as they are (gunicorn.py
-# writes its own lines in the same form).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(levelname)s %(name)s %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            # ISO 8601 in UTC, which collectors read without knowing the server's time zone.
-            "timestamp": "time",
-        }
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
-    "root": {"handlers": ["stdout"], "level": "INFO"},
-    "loggers": {
-        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-        "django_tasks": {"level": "WARNING"},
-        "wagtail": {"level": "INFO"},
-    },
-}
+# One JSON object a line on standard output (gunicorn.py writes its own lines in the same form).
+LOGGING = json_logging(
+    {"django": "INFO", "django_tasks": "WARNING", "wagtail": "INFO", "axes": "WARNING"}
+)
