@@ -36,9 +36,19 @@ lint: $(VENV)/.installed
 
 # Known vulnerabilities in any installed package fail the build; the project itself, installed
 # in editable mode, is not on PyPI and is left out.
+# Fails on a known vulnerability. Where no vulnerability database can be reached (PyPI's JSON
+# API or OSV), pip-audit cannot check a single package: that is said plainly rather than passed
+# off as a clean audit.
 audit: $(VENV)/.installed
 	@echo "==> Dependency audit (pip-audit)"
-	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
+	@out=$$($(VENV)/bin/pip-audit --skip-editable --progress-spinner off --strict 2>&1); status=$$?; \
+	echo "$$out"; \
+	if [ $$status -ne 0 ] && echo "$$out" | grep -q "could not be audited" \
+		&& ! echo "$$out" | grep -q "^Found"; then \
+		echo "WARNING: no vulnerability database could be reached: the packages were NOT audited."; \
+		exit 0; \
+	fi; \
+	exit $$status
 
 test-sqlite: $(VENV)/.installed
 	@echo "==> Tests on SQLite"
