@@ -30,6 +30,8 @@ def production_env(**changes):
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     env.pop("REDIS_URL", None)
+    # Set for the browser tests' own process (tests/browser/conftest.py); never in deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(changes)
     return {key: value for key, value in env.items() if value is not None}
 
