@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/psgsite
 
-.PHONY: run test lint audit test-sqlite test-postgres check-services clean
+.PHONY: run test lint audit test-databases test-sqlite test-postgres check-services clean
 
 # The virtual environment is rebuilt only when the dependencies change, so a second run starts in seconds.
 $(VENV)/.installed: pyproject.toml
@@ -25,7 +25,20 @@ run: $(VENV)/.installed
 	$(PY) manage.py run_scheduler & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed check-services lint audit test-sqlite test-postgres
+test: $(VENV)/.installed check-services lint audit test-databases
+
+# Both suites run side by side, each on a test database of its own, their output kept apart and
+# shown in turn when both are done.
+test-databases: $(VENV)/.installed
+	@echo "==> Tests on SQLite and on PostgreSQL ($(PG_URL)), side by side"
+	@mkdir -p .local
+	@$(MAKE) --no-print-directory test-sqlite > .local/test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres > .local/test-postgres.log 2>&1; postgres=$$?; \
+	wait $$sqlite; sqlite=$$?; \
+	cat .local/test-sqlite.log .local/test-postgres.log; \
+	echo "==> SQLite: $$(grep -E '^=+ .*(passed|failed|error)' .local/test-sqlite.log | tail -n 1)"; \
+	echo "==> PostgreSQL: $$(grep -E '^=+ .*(passed|failed|error)' .local/test-postgres.log | tail -n 1)"; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 lint: $(VENV)/.installed
 	@echo "==> Lint and checks"

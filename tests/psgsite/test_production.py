@@ -41,8 +41,9 @@ from tests.psgsite.conftest import SECRET_KEY, production_env, run_production
 
 REQUIRED = ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS", "WAGTAILADMIN_BASE_URL"]
 ONE_YEAR = 365 * 24 * 60 * 60
-# The Redis database these tests use, and flush, on the local server.
-REDIS_TEST_DB = 13
+# The Redis database these tests use, and flush, on the local server: one for each test database,
+# as `make test` runs the SQLite and PostgreSQL suites side by side (test_scale_out.py has 14).
+REDIS_TEST_DB = 13 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else 12
 PROCFILE = settings.BASE_DIR / "Procfile"
 
 
