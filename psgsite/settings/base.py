@@ -226,6 +226,9 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "psgsite/lockout.html"
 AXES_VERBOSE = True
+AXES_CLIENT_IP_CALLABLE = "home.client_ip.client_ip"
+# How many proxies in front add to X-Forwarded-For; none where the site is reached directly.
+TRUSTED_PROXY_COUNT = 0
 
 # Wagtail's page editor posts many fields for long StreamField bodies.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

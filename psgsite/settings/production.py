@@ -49,12 +49,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 
-# How many proxies stand in front of the app servers; the last one's X-Forwarded-For gives the
-# visitor's address for login lockouts and the membership form's limit.
+# How many proxies stand in front of the app servers (home/client_ip.py).
 TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Uploads on S3-compatible object storage when a bucket is named; on the local disk otherwise.
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):

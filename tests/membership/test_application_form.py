@@ -272,3 +272,17 @@ def test_a_form_without_its_security_token_is_refused_with_a_clear_page(
     assert response.status_code == 403
     assert "Your form could not be sent" in response.content.decode()
     assert not MembershipApplication.objects.exists() and not mail.outbox
+
+
+@override_settings(MEMBERSHIP_APPLICATIONS_PER_HOUR=1, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_the_limit_counts_each_visitor_not_the_proxy(
+    client, join_page, membership_types
+):
+    def apply_from(address, email):
+        data = application_data(membership_types["individual"], email=email)
+        return client.post(join_page.url, data, HTTP_X_FORWARDED_FOR=address)
+
+    assert apply_from("198.51.100.7", "a@example.org").status_code == 302
+    assert apply_from("198.51.100.8", "b@example.org").status_code == 302
+    assert apply_from("198.51.100.7", "c@example.org").status_code == 429
+    assert MembershipApplication.objects.count() == 2

@@ -42,7 +42,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -561,6 +561,21 @@ def test_the_locked_address_cannot_try_other_accounts(client, lockouts, staff):
     # Nor escape by claiming to be forwarded for someone else (no proxy is trusted here).
     forged = log_in(client, "mo", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert forged.status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_visitor_is_locked_out_alone(client, lockouts, staff):
+    """Behind a load balancer every request comes from its address: the visitor's is the one the
+    proxy put in X-Forwarded-For (DJANGO_TRUSTED_PROXY_COUNT)."""
+    proxy = "10.0.0.2"
+    with override_settings(TRUSTED_PROXY_COUNT=1):
+        for attempt in range(settings.AXES_FAILURE_LIMIT):
+            log_in(
+                client, "edna", f"wrong-{attempt}", ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7"
+            )
+        locked = log_in(client, "edna", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+        assert locked.status_code == 429
+        other = log_in(client, "edna", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="198.51.100.8")
+        assert logged_in(other)
 
 
 def test_the_account_still_logs_in_from_another_address(client, lockouts, staff):
