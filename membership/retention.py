@@ -57,6 +57,5 @@ def apply_retention(now=None):
     deleted = [application.reference for application in abandoned]
     abandoned.delete()
     report = RetentionReport(anonymised, deleted, decided_before, submitted_before)
-    if anonymised or deleted:
-        logger.info("Retention: %s", report)
+    logger.info("Retention: %s", report)
     return report

@@ -105,4 +105,4 @@ def test_the_scheduler_applies_retention_when_it_starts_and_daily_after(transact
     finally:
         process.terminate()
         out, err = process.communicate(timeout=10)
-    assert "Anonymised 1 application(s)" in out
+    assert "INFO membership.retention Retention: Anonymised 1 application(s)" in err

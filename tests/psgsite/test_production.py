@@ -550,8 +550,6 @@ def test_the_scheduler_logs_json_with_the_errors_of_sending_and_publishing(trans
     assert publish_error["level"] == "ERROR"
     assert publish_error["message"] == f"Could not publish scheduled revision {revision.pk}"
     assert "Traceback" in publish_error["exc_info"]
-    assert "1 email(s) could not be sent" in result.stderr
-    assert "1 item(s) failed" in result.stderr
     assert Revision.objects.filter(pk=revision.pk, approved_go_live_at__isnull=False).exists()
     assert QueuedEmail.objects.get(pk=email.pk).attempts == 1
 
@@ -566,11 +564,8 @@ def test_the_schedulers_info_lines_are_json(transactional_db):
     page.save_revision(approved_go_live_at=due)
     result = run_production("run_scheduler", "--once")
     assert result.returncode == 0, result.stderr
-    # The command's own summary line for the console stands beside the log records.
-    lines = result.stdout.splitlines()
-    assert "Published: Embargoed briefing" in lines
-    records = json_lines("\n".join(line for line in lines if line.startswith("{")))
-    assert len(records) == len(lines) - 1
+    # Every line the scheduler writes is a log record.
+    records = json_lines(result.stdout)
     [published] = [r for r in records if r["logger"] == "psgsite.scheduler"]
     assert published["level"] == "INFO"
     assert published["message"].startswith('Published news item "Embargoed briefing"')

@@ -26,32 +26,22 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Make one pass and stop.")
 
     def handle(self, *args, interval, once, **options):
+        # Everything it does is told through the log (psgsite.scheduler, membership.emails,
+        # membership.retention), which production writes as JSON lines.
         if once:
-            self.report(run_pass())
+            run_pass()
             return
         interval = max(interval, 0.5)
-        self.stdout.write(f"Scheduler: publishing scheduled pages every {interval:g} seconds.")
+        logger.info("Scheduler started: a pass every %g seconds", interval)
         retention_due = time.monotonic()
         while True:
             try:
-                self.report(run_pass())
+                run_pass()
                 if time.monotonic() >= retention_due:
-                    self.stdout.write(str(apply_retention()))
+                    apply_retention()
                     retention_due = time.monotonic() + RETENTION_INTERVAL
             except Exception:
                 # A pass that fails as a whole (the database is away, say) is logged, and the
                 # next pass tries again rather than the process dying.
                 logger.exception("Scheduled publishing pass failed")
             time.sleep(interval)
-
-    def report(self, report):
-        for revision in report.published:
-            self.stdout.write(f"Published: {revision.content_object}")
-        for obj in report.unpublished:
-            self.stdout.write(f"Unpublished (expired): {obj}")
-        if report.emails_sent:
-            self.stdout.write(f"Sent {report.emails_sent} email(s).")
-        if report.emails_failed:
-            self.stderr.write(f"{report.emails_failed} email(s) could not be sent; see the log.")
-        if report.failed:
-            self.stderr.write(f"{len(report.failed)} item(s) failed; see the log.")
