@@ -4,7 +4,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
-from home.models import ListingFields
+from home.models import ListingFields, ListingPageManager
 
 
 class AboutPage(ListingFields, Page):
@@ -17,6 +17,8 @@ class AboutPage(ListingFields, Page):
         help_text="The text of the page: paragraphs, headings, images, facts and more.",
     )
 
+    objects = ListingPageManager()
+
     content_panels = [*Page.content_panels, *ListingFields.listing_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, *ListingFields.search_fields, index.SearchField("body")]
 
@@ -25,7 +27,5 @@ class AboutPage(ListingFields, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = (
-            AboutPage.objects.child_of(self).live().public().select_related("listing_image")
-        )
+        context["sections"] = AboutPage.objects.child_of(self).live().public().with_listing_images()
         return context

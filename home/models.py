@@ -4,7 +4,8 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, SocialLinkBlock
@@ -34,6 +35,16 @@ class ListingFields(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ListingQuerySet(PageQuerySet):
+    def with_listing_images(self):
+        """Each page's listing image, and all the image's renditions in one more query: without
+        them each image asks for its own, from the database whenever the cache has not got them."""
+        return self.select_related("listing_image").prefetch_related("listing_image__renditions")
+
+
+ListingPageManager = PageManager.from_queryset(ListingQuerySet)
 
 
 class HomePage(Page):
@@ -85,10 +96,18 @@ class HomePage(Page):
         return data
 
     def featured_pages(self):
-        """The live, public featured pages in the editor's order, as their own page types."""
+        """The live, public featured pages in the editor's order, as their own page types, with
+        their listing images and the images' renditions loaded for them all at once."""
         ids = list(self.teasers.values_list("page_id", flat=True))
         pages = Page.objects.filter(pk__in=ids).live().public().specific().in_bulk()
-        return [pages[pk] for pk in ids if pk in pages]
+        featured = [pages[pk] for pk in ids if pk in pages]
+        # The pages are of several types, so the images cannot be joined to one query of them.
+        with_image = [page for page in featured if getattr(page, "listing_image_id", None)]
+        image_ids = {page.listing_image_id for page in with_image}
+        images = get_image_model().objects.prefetch_renditions().in_bulk(image_ids)
+        for page in with_image:
+            page.listing_image = images[page.listing_image_id]
+        return featured
 
 
 class HomePageTeaser(Orderable):

@@ -7,16 +7,16 @@ from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Page, PageManager, PageQuerySet
+from wagtail.models import Page, PageManager
 from wagtail.search import index
 
-from home.models import ListingFields
+from home.models import ListingFields, ListingQuerySet
 
 from ..calendar import calendar_response
 from .items import NewsItemPage
 
 
-class EventQuerySet(PageQuerySet):
+class EventQuerySet(ListingQuerySet):
     def upcoming(self):
         return self.filter(
             models.Q(end__gte=timezone.now())

@@ -92,7 +92,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     @path("events/", name="upcoming_events")
     def upcoming_events(self, request):
-        events = self.events()
+        events = self.events().with_listing_images()
         return self.render(
             request,
             template="news/events.html",
@@ -106,7 +106,8 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     @path("events/past/", name="past_events")
     def past_events(self, request):
-        page_of_events = paginate(request, self.events().past(), self.items_per_page)
+        past = self.events().past().with_listing_images()
+        page_of_events = paginate(request, past, self.items_per_page)
         canonical = self.canonical_url(request, "past_events", page=page_of_events.number)
         return self.render(
             request,
@@ -127,7 +128,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
         )
 
     def events(self):
-        return EventPage.objects.child_of(self).live().public().select_related("listing_image")
+        return EventPage.objects.child_of(self).live().public()
 
     FEED_ROUTES = {"all_items": "feed", "by_topic": "topic_feed", "by_kind": "kind_feed"}
 
@@ -161,7 +162,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def listing(self, request, route, *args):
         items, heading = self.filtered(route, *args)
-        page_of_items = paginate(request, items, self.items_per_page)
+        page_of_items = paginate(request, items.with_listing_images(), self.items_per_page)
         subpath = self.reverse_subpage(route, args=list(args))
         canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
         return self.render(

@@ -15,7 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
-from home.models import ListingFields
+from home.models import ListingFields, ListingPageManager
 
 
 class NewsItemTopic(TaggedItemBase):
@@ -49,6 +49,8 @@ class NewsItemPage(ListingFields, Page):
         help_text="Subjects such as Mining or Human rights. Readers can follow each topic.",
     )
 
+    objects = ListingPageManager()
+
     search_fields = [
         *Page.search_fields,
         *ListingFields.search_fields,
@@ -59,8 +61,9 @@ class NewsItemPage(ListingFields, Page):
     class Meta:
         verbose_name = "news listing entry"
 
-    # What a listing's single query loads along with each entry.
-    LISTING_RELATED = ("listing_image", "newspage__briefing_document", "eventpage")
+    # What a listing's single query loads along with each entry, to tell its kind; listings
+    # that show images add them (ListingQuerySet.with_listing_images), feeds need none.
+    LISTING_RELATED = ("newspage__briefing_document", "eventpage")
 
     @cached_property
     def detail(self):

@@ -9,7 +9,7 @@ register = template.Library()
 def latest_news(count=5):
     """The newest live items from the news index, for the home page."""
     index = NewsIndexPage.objects.live().public().first()
-    items = index.news_items()[:count] if index else []
+    items = index.news_items().with_listing_images()[:count] if index else []
     return {"index": index, "items": items}
 
 

@@ -4,8 +4,7 @@ import datetime
 
 import pytest
 
-from tests.factories import DocumentFactory, EventPageFactory, ImageFactory, NewsPageFactory
-from tests.news.test_news_pages import queries_for
+from tests.factories import NewsPageFactory
 
 
 def html_of(client, url, status=200):
@@ -80,25 +79,3 @@ class TestFilters:
         assert '<link rel="canonical" href="http://localhost/news/topic/trade/?page=2">' in second
         for bad in ("abc", "0", "-1", "99999"):
             assert "Page " in html_of(client, f"/news/topic/trade/?page={bad}")
-
-    def test_filtered_queries_do_not_grow_with_the_archive(self, client, news_index):
-        def add(count):
-            for _ in range(count):
-                item = NewsPageFactory(
-                    parent=news_index,
-                    is_briefing=True,
-                    issue_number=None,
-                    briefing_document=DocumentFactory(),
-                    listing_image=ImageFactory(),
-                )
-                item.topics.add("Mining")
-                item.save_revision().publish()
-                EventPageFactory(parent=news_index, listing_image=ImageFactory())
-
-        add(3)
-        counts = [queries_for(client, url) for url in ("/news/", "/news/topic/mining/")]
-        add(22)
-        assert [queries_for(client, url) for url in ("/news/", "/news/topic/mining/")] == counts
-        assert queries_for(client, "/news/kind/briefings/?page=3") == queries_for(
-            client, "/news/kind/briefings/"
-        )

@@ -3,8 +3,6 @@ import datetime
 import pytest
 
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from news.models import EventPage
@@ -14,14 +12,6 @@ from tests.factories import (
     ImageFactory,
     NewsPageFactory,
 )
-
-
-def queries_for(client, url):
-    client.get(url)  # the first request of all stores the default site settings
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.django_db
@@ -60,22 +50,6 @@ class TestNewsIndex:
         response = client.get(news_index.url, {"page": page})
         assert response.status_code == 200
         assert b"Page 1 of 2" in response.content or b"Page 2 of 2" in response.content
-
-    def test_queries_do_not_grow_with_the_number_of_items(self, client, news_index):
-        def add_items(count, first_day):
-            # Briefings, news and events in turn, so every page of the listing holds all three.
-            for n in range(count):
-                date = datetime.date(2013, 1, 1) + datetime.timedelta(days=first_day + n)
-                if n % 3 == 0:
-                    EventPageFactory(parent=news_index, date=date)
-                else:
-                    NewsPageFactory(parent=news_index, date=date, is_briefing=n % 3 == 1)
-
-        add_items(5, first_day=0)
-        few = queries_for(client, news_index.url)
-        add_items(45, first_day=5)
-        assert queries_for(client, news_index.url) == few
-        assert queries_for(client, f"{news_index.url}?page=4") == few
 
 
 @pytest.mark.django_db

@@ -1,0 +1,72 @@
+"""Uncached, the site's pages outside the news index cost as many queries with fifty news items
+as with five: the home page with the latest news, about and join pages, search, the sitemap."""
+
+import pytest
+
+from tests.factories import (
+    AboutPageFactory,
+    ImageFactory,
+    JoinPageFactory,
+    MembershipTypeFactory,
+)
+from tests.query_counts import add_news, counts_for
+
+URLS = [
+    "/",
+    "/about-us/",
+    "/about-us/our-aims/",
+    "/join/",
+    # Each kind of item, so that a page of results holds one type of page, five or fifty items.
+    "/search/?q=briefing",
+    "/search/?q=event",
+    "/sitemap.xml",
+    "/robots.txt",
+]
+
+
+def image_block(title):
+    return {
+        "type": "image",
+        "value": {
+            "image": ImageFactory(title=title).pk,
+            "alt_text": "",
+            "caption": "",
+            "credit": "",
+        },
+    }
+
+
+@pytest.fixture
+def pages(home):
+    """About us with sections, and the join page, each with images, teased on the home page."""
+    about = AboutPageFactory(
+        parent=home,
+        title="About us",
+        slug="about-us",
+        show_in_menus=True,
+        listing_image=ImageFactory(),
+        body=[image_block("Lima")],
+    )
+    for title in ("Our aims", "Our history", "Our trustees"):
+        AboutPageFactory(
+            parent=about,
+            title=title,
+            slug=title.lower().replace(" ", "-"),
+            listing_image=ImageFactory(),
+            body=[image_block(title)],
+        )
+    join = JoinPageFactory(parent=home, show_in_menus=True, listing_image=ImageFactory())
+    MembershipTypeFactory(name="Individual")
+    MembershipTypeFactory(name="Organisation")
+    home.teasers.create(page=about, sort_order=0)
+    home.teasers.create(page=join, sort_order=1)
+    home.body = [image_block("Cusco")]
+    home.save_revision().publish()
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_the_news(client, pages, news_index):
+    add_news(news_index, 5)
+    with_five = counts_for(client, URLS)
+    add_news(news_index, 45)
+    assert counts_for(client, URLS) == with_five

@@ -1,0 +1,63 @@
+"""Uncached, every page of the news costs as many queries with fifty items as with five, and a
+deep page of a listing little more than its first."""
+
+import pytest
+
+from tests.query_counts import SHARED_TOPIC, add_news, counts_for, queries_for
+
+TOPIC = f"/news/topic/{SHARED_TOPIC.lower().replace(' ', '-')}/"
+
+
+def news_urls(first_items):
+    """Every listing, feed and calendar of the news, and a page of each kind of item."""
+    news, briefing, past_event, upcoming_event, unconfirmed_event = first_items
+    return [
+        "/news/",
+        TOPIC,
+        "/news/topic/topic-0/",
+        "/news/kind/news/",
+        "/news/kind/briefings/",
+        "/news/kind/events/",
+        "/news/2012/",
+        news.url,
+        briefing.url,
+        past_event.url,
+        upcoming_event.url,
+        unconfirmed_event.url,
+        f"{past_event.url}calendar/",
+        "/news/events/",
+        "/news/events/past/",
+        "/news/events/calendar/",
+        *(
+            f"{listing}feed/{feed_format}/"
+            for listing in ("/news/", TOPIC, "/news/kind/news/", "/news/kind/briefings/")
+            for feed_format in ("rss", "atom")
+        ),
+        "/news/kind/events/feed/rss/",
+    ]
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_the_archive(client, news_index):
+    urls = news_urls(add_news(news_index, 5))
+    with_five = counts_for(client, urls)
+    add_news(news_index, 45)
+    assert counts_for(client, urls) == with_five
+
+
+# Each listing's first page, and its last with fifty items.
+DEEP_PAGES = [
+    ("/news/", "/news/?page=5"),
+    ("/news/events/past/", "/news/events/past/?page=2"),
+    ("/news/kind/events/", "/news/kind/events/?page=4"),
+    (TOPIC, f"{TOPIC}?page=5"),
+]
+
+
+@pytest.mark.django_db
+def test_a_deep_page_costs_at_most_half_as_much_again_as_the_first(client, news_index):
+    add_news(news_index, 50)
+    for first, deep in DEEP_PAGES:
+        last = deep.rsplit("=", 1)[1]
+        assert f"Page {last} of {last}" in client.get(deep).content.decode(), deep
+        assert queries_for(client, deep) <= 1.5 * queries_for(client, first), deep
