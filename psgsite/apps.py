@@ -10,6 +10,9 @@ class PsgsiteConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from .page_cache import register_signal_handlers as register_page_cache
+
+        register_page_cache()
         if "wagtail.contrib.frontend_cache" in settings.INSTALLED_APPS:
             from .frontend_cache import register_signal_handlers
 

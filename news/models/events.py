@@ -31,6 +31,16 @@ class EventQuerySet(ListingQuerySet):
     def date_to_be_confirmed(self):
         return self.filter(start__isnull=True)
 
+    def next_to_pass(self):
+        """The moment the next upcoming event becomes a past one (None if none is upcoming):
+        the events listings change then by the clock alone."""
+        now = timezone.now()
+        moments = self.aggregate(
+            ends=models.Min("end", filter=models.Q(end__gte=now)),
+            starts=models.Min("start", filter=models.Q(end__isnull=True, start__gte=now)),
+        )
+        return min((m for m in moments.values() if m is not None), default=None)
+
 
 class EventPage(RoutablePageMixin, NewsItemPage):
     parent_page_types = ["news.NewsIndexPage"]

@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-key-never-used-in-productio
 os.environ.setdefault(
     "DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parents[2] / 'db.sqlite3'}"
 )
+# A template edited on a laptop shows at the next reload; set it to try the page cache.
+os.environ.setdefault("DJANGO_PAGE_CACHE_SECONDS", "0")
 
 from .base import *  # noqa: E402, F403
 

@@ -39,3 +39,6 @@ WHITENOISE_AUTOREFRESH = True
 # Django's test client logs in without a request, which django-axes refuses; the tests of the
 # login lockout turn it back on.
 AXES_ENABLED = False
+# Tests change content inside transactions that never commit, so a page cache would never see
+# a new generation; the page cache's own tests turn it on.
+PAGE_CACHE_SECONDS = 0

@@ -126,10 +126,14 @@ def test_an_edit_published_on_one_server_is_served_by_the_other_at_once(two_serv
     editor, user = WebClient(), moderator()
     log_in(editor, a, user)
 
-    # A reader of server B has the home page, the index and the story as they were.
-    reader = WebClient()
-    for path in ("/", "/news/", story.url):
-        assert shows(reader.get(b.url + path), story.title), path
+    # A reader of server B has the home page, the index, the story and the feed as they were,
+    # from the page cache the servers share. Readers reach both by the site's one host name.
+    reader = WebClient(host="localhost")
+    for path in ("/", "/news/", story.url, "/news/feed/rss/"):
+        assert shows(reader.get(a.url + path), story.title), path
+        response = reader.get(b.url + path)
+        assert shows(response, story.title), path
+        assert response.headers["X-Cache"] == "hit", path
 
     publish(editor, a, story, title="Mining consultation: new dates", text="<p>Fresh text.</p>")
     for path in ("/", "/news/", story.url, "/news/feed/rss/"):
@@ -179,8 +183,9 @@ def test_a_change_to_the_site_made_on_one_server_holds_on_the_other_at_once(two_
     A's admin clears it for B too; in a cache of each process's own (no REDIS_URL), B would
     keep the old address for up to an hour."""
     a, b = two_servers
-    reader = WebClient()
-    assert "http://testserver/news/" in reader.get(b.url + "/news/feed/rss/").text
+    reader = WebClient(host="localhost")
+    assert "http://testserver/news/" in reader.get(a.url + "/news/feed/rss/").text
+    assert reader.get(b.url + "/news/feed/rss/").headers["X-Cache"] == "hit"
 
     admin = WebClient()
     log_in(admin, a, staff("admin", is_superuser=True))

@@ -1,0 +1,205 @@
+"""The page cache: what anonymous readers are served, kept whole in the "pages" cache (Redis,
+shared by every app server and process, when REDIS_URL is set; this process's memory otherwise).
+
+Invalidation is by generation. Every cached page is stored with the generation it was rendered
+in, and any change to what pages show (a page published, unpublished, moved or deleted, site
+settings, an image or document...) starts a new generation once its transaction commits, so
+that every page is rendered afresh at its next request, on every server. Tracking which of the
+site's pages show which content would save little: each page carries the menu and footer, and
+listings, feeds, the sitemap and search show every item.
+
+Some changes come by the clock alone: a scheduled revision going live, a page expiring, an
+event becoming a past one. A page is kept only until the next such moment, so it is rendered
+again then even where the change is made by a scheduler in another process with a cache of its
+own (local memory), and it is not kept at all while a due change waits for the scheduler.
+
+Only anonymous GET requests are served from the cache: a request carrying a session (a
+logged-in editor, a preview, a page unlocked with its password) or a message goes through, and
+only a plain 200 response that sets no cookie, holds no CSRF token (a form), varies on nothing
+but the session cookie and does not forbid caching is kept.
+"""
+
+import functools
+import hashlib
+import math
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.settings.models import BaseSiteSetting
+from wagtail.documents.models import AbstractDocument
+from wagtail.images.models import AbstractImage
+from wagtail.models import BaseViewRestriction, Collection, Page, Revision, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from membership.models import MembershipType
+from news.models import EventPage
+
+from .scheduler import publishable_models
+
+GENERATION_KEY = "generation"
+NO_CHANGE_DUE = math.inf
+
+# What public pages show, beyond the pages themselves and the rows that belong to them (their
+# orderables and topics, which have a ParentalKey to the page).
+CONTENT_MODELS = (
+    Page,
+    Site,
+    BaseSiteSetting,
+    AbstractImage,
+    AbstractDocument,
+    Collection,
+    BaseViewRestriction,
+    Tag,
+    Redirect,
+    MembershipType,
+)
+
+
+def page_cache():
+    return caches["pages"]
+
+
+class PageCacheMiddleware:
+    """Serves anonymous readers from the page cache; placed after whitenoise, so that a cached
+    page costs about what a static file does, and before the session, so that it costs no more."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not is_cacheable_request(request):
+            return self.get_response(request)
+
+        key = "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        found = page_cache().get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or current_generation()
+        entry = found.get(key)
+        now = time.time()
+        if entry is not None and entry["generation"] == generation and now < entry["until"]:
+            return cached_response(entry)
+
+        # Worked out before rendering: a change due after this moment is not in the page.
+        until = min(now + seconds, next_change_due(generation, now))
+        response = self.get_response(request)
+        if until > now and is_cacheable_response(request, response):
+            entry = {
+                "generation": generation,
+                "until": until,
+                "status": response.status_code,
+                "headers": list(response.items()),
+                "content": response.content,
+            }
+            page_cache().set(key, entry, timeout=math.ceil(until - now))
+            response["X-Cache"] = "miss"
+        return response
+
+
+def is_cacheable_request(request):
+    return request.method == "GET" and not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    )
+
+
+def is_cacheable_response(request, response):
+    cache_control = response.get("Cache-Control", "")
+    # Every page reads the session (for the editors' user bar), so varies on the cookie; that is
+    # safe here, where only requests without a session are served. A CSRF token marks a form.
+    vary = {word.strip().lower() for word in response.get("Vary", "").split(",")} - {""}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and vary <= {"cookie"}
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
+    )
+
+
+def cached_response(entry):
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for header, value in entry["headers"]:
+        response[header] = value
+    response["X-Cache"] = "hit"
+    return response
+
+
+def current_generation():
+    """The generation pages are rendered in; a new one if the cache holds none (a new cache,
+    or one that dropped the key to make room)."""
+    cache = page_cache()
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    return cache.get(GENERATION_KEY)
+
+
+def new_generation():
+    page_cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def next_change_due(generation, now):
+    """When the next change by the clock alone is due, as a timestamp; kept for the generation
+    until it passes."""
+    key = f"next-change:{generation}"
+    due = page_cache().get(key)
+    if due is None or due <= now:
+        due = next_scheduled_change()
+        if due > now:
+            timeout = None if due == NO_CHANGE_DUE else math.ceil(due - now)
+            page_cache().set(key, due, timeout=timeout)
+    return due
+
+
+def next_scheduled_change():
+    moments = [
+        Revision.objects.aggregate(due=Min("approved_go_live_at"))["due"],
+        *(
+            model.objects.filter(live=True).aggregate(due=Min("expire_at"))["due"]
+            for model in publishable_models()
+        ),
+        EventPage.objects.live().next_to_pass(),
+    ]
+    return min((m.timestamp() for m in moments if m is not None), default=NO_CHANGE_DUE)
+
+
+@functools.cache
+def is_content(model):
+    return issubclass(model, CONTENT_MODELS) or any(
+        isinstance(field, ParentalKey) for field in model._meta.concrete_fields
+    )
+
+
+def content_changed(instance, **kwargs):
+    """Starts a new generation once the change is committed: a page rendered before that from
+    what the database held still belongs to the old one."""
+    scheduled = isinstance(instance, Revision) and instance.approved_go_live_at
+    if is_content(type(instance)) or scheduled:
+        transaction.on_commit(new_generation)
+
+
+def page_changed(**kwargs):
+    transaction.on_commit(new_generation)
+
+
+def register_signal_handlers():
+    # Saving a page covers publishing, unpublishing and moving it too; Wagtail's own signals
+    # are heard as well, so that no way of making those changes can leave a page out.
+    signals = {
+        "saved": (post_save, content_changed),
+        "deleted": (post_delete, content_changed),
+        "relations": (m2m_changed, content_changed),
+        "published": (page_published, page_changed),
+        "unpublished": (page_unpublished, page_changed),
+        "moved": (post_page_move, page_changed),
+    }
+    for name, (signal, receiver) in signals.items():
+        signal.connect(receiver, dispatch_uid=f"psgsite.page_cache.{name}")

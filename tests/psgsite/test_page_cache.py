@@ -1,0 +1,346 @@
+"""The page cache: anonymous readers are served from it, editors and previews never are, and
+every change shows on every page that displays it at the next request.
+
+The changes are made with real transactions (transactional_db), as the admin and the scheduler
+make them: a new generation starts only when a change commits."""
+
+import datetime
+import time
+
+import pytest
+
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from wagtail.models import Site
+
+from home.models import SiteSettings
+from news.models import EventPage, NewsPage
+from psgsite.page_cache import page_cache
+from tests.conftest import manage_py, wait_until
+from tests.editorial import edit_form, paragraph
+from tests.factories import (
+    AboutPageFactory,
+    DocumentFactory,
+    EventPageFactory,
+    JoinPageFactory,
+    MembershipTypeFactory,
+    NewsPageFactory,
+    UserFactory,
+)
+
+# Each suite its own Redis database: the SQLite and PostgreSQL suites run side by side.
+REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/8", "postgresql": "redis://127.0.0.1:6379/9"}
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def cache_on(request, settings, transactional_db):
+    """The page cache turned on, in this process's memory as on a single server, or in Redis
+    as app servers share it."""
+    if request.param == "redis":
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URLS[connection.vendor],
+                "KEY_PREFIX": "pages",
+            },
+        }
+    settings.PAGE_CACHE_SECONDS = 3600
+    page_cache().clear()
+    yield
+    page_cache().clear()
+
+
+@pytest.fixture
+def site(cache_on, news_index):
+    """A home page, the news with a story on a topic, an event, and an about page."""
+    story = NewsPageFactory(
+        parent=news_index,
+        title="Conga mine dispute",
+        summary="Cajamarca protests continue.",
+        date=datetime.date(2013, 3, 1),
+    )
+    story.topics.add("Mining")
+    story.save_revision().publish()
+    about = AboutPageFactory(
+        parent=news_index.get_parent(), title="About us", slug="about-us", show_in_menus=True
+    )
+    SiteSettings.for_site(Site.objects.get(is_default_site=True))  # made on first use otherwise
+    return {"index": news_index, "story": NewsPage.objects.get(pk=story.pk), "about": about}
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+@pytest.fixture
+def moderator_client():
+    user = UserFactory(username="moderator", is_superuser=True)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# The pages that show a news item: itself, its listings, the home page, feeds, sitemap, search.
+def pages_showing(story, index):
+    return [
+        story.url,
+        index.url,
+        index.url + "topic/mining/",
+        "/",
+        index.url + "feed/rss/",
+        index.url + "feed/atom/",
+        "/sitemap.xml",
+        "/search/?q=Cajamarca",
+    ]
+
+
+def warm(reader, urls):
+    """Requests each page twice; the second answer must come from the cache."""
+    for url in urls:
+        assert reader.get(url).status_code == 200, url
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        assert response["X-Cache"] == "hit", url
+
+
+def text(response):
+    return response.content.decode()
+
+
+class TestServing:
+    def test_a_reader_is_served_from_the_cache_without_a_query(
+        self, site, reader, django_assert_num_queries
+    ):
+        first = reader.get("/")
+        assert first["X-Cache"] == "miss"
+        with django_assert_num_queries(0):
+            second = reader.get("/")
+        assert second["X-Cache"] == "hit"
+        assert second.content == first.content
+        for header in ("Content-Type", "Content-Security-Policy", "X-Frame-Options"):
+            assert second[header] == first[header], header
+
+    def test_each_address_and_query_is_kept_apart(self, site, reader):
+        for day in range(1, 13):
+            NewsPageFactory(parent=site["index"], title=f"Item {day}")
+        index = site["index"].url
+        warm(reader, [index, index + "?page=2", "/search/?q=Cajamarca", "/search/?q=Item"])
+        assert "Page 1 of 2" in text(reader.get(index))
+        assert "Page 2 of 2" in text(reader.get(index + "?page=2"))
+        assert "Conga mine dispute" in text(reader.get("/search/?q=Cajamarca"))
+        assert "Conga mine dispute" not in text(reader.get("/search/?q=Item"))
+
+    def test_a_logged_in_editor_is_never_served_from_it_nor_fills_it(self, site, reader):
+        editor = Client()
+        editor.force_login(UserFactory(username="editor", is_superuser=True))
+        warm(reader, ["/"])
+        response = editor.get("/")
+        assert "X-Cache" not in response
+        assert "wagtail-userbar" in text(response)
+        page_cache().clear()
+        editor.get(site["story"].url)
+        anonymous = reader.get(site["story"].url)
+        assert anonymous["X-Cache"] == "miss"
+        assert "wagtail-userbar" not in text(anonymous)
+
+    def test_a_preview_is_never_kept_and_a_draft_never_reaches_readers(
+        self, site, reader, moderator_client
+    ):
+        story = site["story"]
+        warm(reader, [story.url])
+        data = edit_form(moderator_client, story, body=[paragraph("<p>Unpublished words.</p>")])
+        preview_url = f"/admin/pages/{story.pk}/edit/preview/"
+        assert moderator_client.post(preview_url, data).json()["is_valid"]
+        preview = moderator_client.get(preview_url)
+        assert "Unpublished words." in text(preview)
+        assert "X-Cache" not in preview
+        assert moderator_client.post(f"/admin/pages/{story.pk}/edit/", data).status_code == 302
+        assert "Unpublished words." not in text(reader.get(story.url))
+
+    def test_a_visitor_with_a_session_goes_past_it(self, site, reader):
+        warm(reader, ["/"])
+        reader.cookies["sessionid"] = "no-such-session"
+        assert "X-Cache" not in reader.get("/")
+
+    def test_forms_errors_and_other_methods_are_not_kept(self, site, reader):
+        join = JoinPageFactory(parent=site["index"].get_parent())
+        MembershipTypeFactory()  # the join page shows its form then
+        for _ in range(2):
+            response = reader.get(join.url)
+            assert response.status_code == 200
+            assert "X-Cache" not in response  # it carries a CSRF token
+        for _ in range(2):
+            assert "X-Cache" not in reader.get("/no-such-page/")
+            assert "X-Cache" not in reader.head("/")
+            assert "X-Cache" not in reader.get("/health/")
+
+    def test_turned_off_it_keeps_nothing(self, site, reader, settings):
+        settings.PAGE_CACHE_SECONDS = 0
+        for _ in range(2):
+            assert "X-Cache" not in reader.get("/")
+
+
+class TestInvalidation:
+    def test_an_edit_published_in_the_admin_shows_everywhere(self, site, reader, moderator_client):
+        story, index = site["story"], site["index"]
+        urls = pages_showing(story, index)
+        warm(reader, urls)
+        data = edit_form(moderator_client, story, body=[paragraph("<p>Cajamarca again.</p>")])
+        data.update(title="Conga mine suspended", slug="conga-suspended")
+        data["action-publish"] = "action-publish"
+        assert moderator_client.post(f"/admin/pages/{story.pk}/edit/", data).status_code == 302
+
+        new_url = NewsPage.objects.get(pk=story.pk).url
+        for url in [new_url, *urls[1:]]:
+            response = reader.get(url)
+            assert "Conga mine suspended" in text(response) or url == "/sitemap.xml", url
+            assert "Conga mine dispute" not in text(response), url
+        assert new_url in text(reader.get("/sitemap.xml"))
+        assert reader.get(story.url)["Location"] == new_url  # Wagtail's redirect from the old slug
+
+    def test_a_new_page_shows_everywhere(self, site, reader):
+        story, index = site["story"], site["index"]
+        warm(reader, pages_showing(story, index))
+        new = NewsPageFactory(parent=index, title="Cajamarca water march", live=False)
+        new.topics.add("Mining")
+        new.save_revision().publish()
+        new = NewsPage.objects.get(pk=new.pk)
+        for url in pages_showing(story, index)[1:]:
+            shown = new.url if url == "/sitemap.xml" else "Cajamarca water march"
+            assert shown in text(reader.get(url)), url
+
+    def test_unpublishing_takes_it_off_every_page(self, site, reader, moderator_client):
+        story, index = site["story"], site["index"]
+        urls = pages_showing(story, index)
+        warm(reader, urls)
+        response = moderator_client.post(f"/admin/pages/{story.pk}/unpublish/")
+        assert response.status_code == 302
+        assert reader.get(story.url).status_code == 404
+        for url in urls[1:]:
+            response = reader.get(url)
+            assert response.status_code in (200, 404), url  # the topic has no news left
+            assert "Conga mine dispute" not in text(response), url
+            assert story.url not in text(response), url
+
+    def test_deleting_takes_it_off_every_page(self, site, reader, moderator_client):
+        story, index = site["story"], site["index"]
+        urls = pages_showing(story, index)
+        warm(reader, urls)
+        response = moderator_client.post(f"/admin/pages/{story.pk}/delete/")
+        assert response.status_code == 302
+        assert reader.get(story.url).status_code == 404
+        for url in urls[1:]:
+            assert story.url not in text(reader.get(url)), url
+
+    def test_moving_a_page_shows_at_its_new_address(self, site, reader, moderator_client):
+        about, home = site["about"], site["index"].get_parent()
+        staff = AboutPageFactory(parent=home, title="Our staff", slug="staff")
+        warm(reader, [staff.url, "/", "/sitemap.xml", about.url])
+        response = moderator_client.post(f"/admin/pages/{staff.pk}/move/{about.pk}/confirm/")
+        assert response.status_code == 302, response.status_code
+        assert reader.get("/staff/")["Location"] == "/about-us/staff/"
+        assert reader.get("/about-us/staff/").status_code == 200
+        sitemap = text(reader.get("/sitemap.xml"))
+        assert "/about-us/staff/<" in sitemap and "localhost/staff/<" not in sitemap
+
+    def test_changed_site_settings_show_on_every_page(self, site, reader):
+        urls = [site["story"].url, "/", site["index"].url, site["about"].url]
+        warm(reader, urls)
+        settings_ = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+        settings_.email = "new-address@perusupportgroup.org.uk"
+        settings_.save()
+        for url in urls:
+            assert "new-address@perusupportgroup.org.uk" in text(reader.get(url)), url
+
+    def test_a_replaced_document_shows_on_the_briefing(self, site, reader):
+        document = DocumentFactory(title="Briefing 41")
+        briefing = NewsPageFactory(
+            parent=site["index"], title="A briefing", is_briefing=True, briefing_document=document
+        )
+        warm(reader, [briefing.url])
+        document.file = ContentFile(b"%PDF-1.4\n" + b"0" * 4000, name="briefing-41-revised.pdf")
+        document.file_size = None
+        document.save()
+        assert document.file.name.split("/")[-1] in text(reader.get(briefing.url))
+
+    def test_a_new_generation_starts_only_once_the_change_commits(self, site, reader):
+        """Until then other requests read the database as it was; what they render then is
+        stored under the old generation, and so never served after the change."""
+        story = site["story"]
+        warm(reader, [story.url])
+        before = page_cache().get("generation")
+        with transaction.atomic():
+            story.title = "Renamed inside a transaction"
+            story.save_revision().publish()
+            assert page_cache().get("generation") == before
+        assert page_cache().get("generation") != before
+        assert "Renamed inside a transaction" in text(reader.get(story.url))
+
+
+class TestChangesByTheClock:
+    """Scheduled publishing runs in a process of its own. With the cache in this process's
+    memory it cannot tell this process of a change: pages are kept only until the change is due,
+    and not at all while it waits for the scheduler."""
+
+    def run_scheduler(self):
+        import subprocess
+
+        result = subprocess.run(**manage_py("run_scheduler", "--once"), timeout=120)
+        assert result.returncode == 0, result.stderr
+
+    def test_a_scheduled_edit_shows_everywhere_once_the_scheduler_publishes_it(self, site, reader):
+        story, index = site["story"], site["index"]
+        urls = pages_showing(story, index)
+        warm(reader, urls)
+        due = timezone.now() + datetime.timedelta(seconds=2)
+        story.title, story.go_live_at = "Conga referendum set", due
+        story.save_revision().publish()
+        warm(reader, urls)
+        while timezone.now() <= due:
+            time.sleep(0.1)
+        # Due, but not yet published: readers still see the page as it is live.
+        for url in urls:
+            response = reader.get(url)
+            assert "Conga mine dispute" in text(response) or url == "/sitemap.xml", url
+            assert "X-Cache" not in response, url
+        self.run_scheduler()
+        for url in urls:
+            response = reader.get(url)
+            assert "Conga referendum set" in text(response) or url == "/sitemap.xml", url
+            assert "Conga mine dispute" not in text(response), url
+
+    def test_an_expired_page_comes_off_every_page_once_the_scheduler_takes_it_down(
+        self, site, reader
+    ):
+        story, index = site["story"], site["index"]
+        urls = pages_showing(story, index)
+        due = timezone.now() + datetime.timedelta(seconds=2)
+        story.expire_at = due
+        story.save_revision().publish()
+        warm(reader, urls)
+        while timezone.now() <= due:
+            time.sleep(0.1)
+        self.run_scheduler()
+        assert reader.get(story.url).status_code == 404
+        for url in urls[1:]:
+            assert story.url not in text(reader.get(url)), url
+
+    def test_an_event_moves_from_upcoming_to_past_when_it_ends(self, site, reader):
+        index = site["index"]
+        ends = timezone.now() + datetime.timedelta(seconds=2)
+        EventPageFactory(
+            parent=index, title="Vigil", start=ends - datetime.timedelta(hours=1), end=ends
+        )
+        upcoming, past = index.url + "events/", index.url + "events/past/"
+        warm(reader, [upcoming, past])
+        assert "Vigil" in text(reader.get(upcoming))
+        assert "Vigil" not in text(reader.get(past))
+        assert wait_until(lambda: timezone.now() > ends, timeout=10)
+        assert "Vigil" not in text(reader.get(upcoming))
+        assert "Vigil" in text(reader.get(past))
+        assert EventPage.objects.get(title="Vigil").live
