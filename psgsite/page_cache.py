@@ -21,13 +21,16 @@ but the session cookie and does not forbid caching is kept.
 
 import functools
 import hashlib
+import logging
 import math
 import time
 import uuid
 
+from redis.exceptions import RedisError
+
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -46,7 +49,11 @@ from news.models import EventPage
 
 from .scheduler import publishable_models
 
+logger = logging.getLogger("psgsite.page_cache")
+
 GENERATION_KEY = "generation"
+# What a cache server that is down or unreachable raises (local memory raises nothing).
+CACHE_ERRORS = (RedisError, OSError)
 NO_CHANGE_DUE = math.inf
 
 # What public pages show, beyond the pages themselves and the rows that belong to them (their
@@ -82,15 +89,22 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         key = "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        found = page_cache().get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY) or current_generation()
-        entry = found.get(key)
         now = time.time()
-        if entry is not None and entry["generation"] == generation and now < entry["until"]:
-            return cached_response(entry)
+        try:
+            found = page_cache().get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or current_generation()
+            entry = found.get(key)
+            if entry is not None and entry["generation"] == generation and now < entry["until"]:
+                return cached_response(entry)
+            # Worked out before rendering: a change due after this moment is not in the page.
+            until = min(now + seconds, next_change_due(generation, now))
+        except CACHE_ERRORS as error:
+            # The site goes on without its cache; /health/ reports the failure too.
+            logger.warning("Page cache unavailable, serving uncached: %r", error)
+            return self.get_response(request)
+        except DatabaseError:
+            until = now  # the page is rendered (or fails) as without a cache, and not kept
 
-        # Worked out before rendering: a change due after this moment is not in the page.
-        until = min(now + seconds, next_change_due(generation, now))
         response = self.get_response(request)
         if until > now and is_cacheable_response(request, response):
             entry = {
@@ -100,8 +114,12 @@ class PageCacheMiddleware:
                 "headers": list(response.items()),
                 "content": response.content,
             }
-            page_cache().set(key, entry, timeout=math.ceil(until - now))
-            response["X-Cache"] = "miss"
+            try:
+                page_cache().set(key, entry, timeout=math.ceil(until - now))
+            except CACHE_ERRORS as error:
+                logger.warning("Page cache unavailable, page not kept: %r", error)
+            else:
+                response["X-Cache"] = "miss"
         return response
 
 
@@ -143,7 +161,11 @@ def current_generation():
 
 
 def new_generation():
-    page_cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        page_cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        # The change is saved; only pages the cache still holds, if it kept them, are stale.
+        logger.exception("Page cache unavailable: cached pages may not show the last change")
 
 
 def next_change_due(generation, now):

@@ -11,7 +11,7 @@ import pytest
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from wagtail.models import Site
@@ -19,7 +19,7 @@ from wagtail.models import Site
 from home.models import SiteSettings
 from news.models import EventPage, NewsPage
 from psgsite.page_cache import page_cache
-from tests.conftest import manage_py, wait_until
+from tests.conftest import free_port, manage_py, wait_until
 from tests.editorial import edit_form, paragraph
 from tests.factories import (
     AboutPageFactory,
@@ -178,6 +178,23 @@ class TestServing:
             assert "X-Cache" not in reader.get("/no-such-page/")
             assert "X-Cache" not in reader.head("/")
             assert "X-Cache" not in reader.get("/health/")
+
+    def test_with_its_cache_server_down_the_site_is_served_without_it(
+        self, site, reader, settings, caplog
+    ):
+        nothing_listens = f"redis://127.0.0.1:{free_port()}/0"
+        down = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": nothing_listens,
+        }
+        with override_settings(CACHES={**settings.CACHES, "pages": down}):
+            for _ in range(2):
+                response = reader.get(site["story"].url)
+                assert response.status_code == 200
+                assert "X-Cache" not in response
+            assert "Page cache unavailable, serving uncached" in caplog.text
+            site["story"].save_revision().publish()  # a publication still goes through
+            assert "cached pages may not show the last change" in caplog.text
 
     def test_turned_off_it_keeps_nothing(self, site, reader, settings):
         settings.PAGE_CACHE_SECONDS = 0
