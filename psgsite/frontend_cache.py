@@ -5,13 +5,15 @@ the sitemap must go too, or readers behind the CDN see them stale."""
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.signals import page_published, page_unpublished
 
+from .views import PagesSitemap
+
 
 def purge_listings(instance, **kwargs):
     batch = PurgeBatch()
     batch.add_pages(instance.get_ancestors().filter(depth__gte=2).live().specific())
     site = instance.get_site()
     if site is not None:
-        batch.add_url(site.root_url + "/sitemap.xml")
+        batch.add_urls(site.root_url + path for path in PagesSitemap.addresses(site))
     batch.purge()
 
 

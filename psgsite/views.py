@@ -1,13 +1,16 @@
 import logging
+import math
 import unicodedata
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 from wagtail.search.utils import parse_query_string
 
@@ -16,6 +19,35 @@ from home.pagination import paginate
 logger = logging.getLogger("psgsite.health")
 
 SEARCH_RESULTS_PER_PAGE = 10
+
+
+class PagesSitemap(Sitemap):
+    """Every public page, a thousand to a section, listed by the index at /sitemap.xml: a
+    crawler's request renders a bounded part of an archive of any size."""
+
+    limit = 1000
+
+    def get_latest_lastmod(self):
+        # Django's own would load every page for its date; this asks the database for the last.
+        pages = public_pages(self.get_wagtail_site())
+        return pages.aggregate(latest=Max("last_published_at"))["latest"]
+
+    @classmethod
+    def addresses(cls, site):
+        """The index's and every section's path, for a CDN to purge."""
+        sections = max(1, math.ceil(public_pages(site).count() / cls.limit))
+        return [
+            "/sitemap.xml",
+            "/sitemap-pages.xml",
+            *(f"/sitemap-pages.xml?p={n}" for n in range(2, sections + 1)),
+        ]
+
+
+def public_pages(site):
+    return site.root_page.get_descendants(inclusive=True).live().public()
+
+
+SITEMAPS = {"pages": PagesSitemap}
 
 
 @require_GET

@@ -20,6 +20,7 @@ URLS = [
     "/search/?q=briefing",
     "/search/?q=event",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
     "/robots.txt",
 ]
 

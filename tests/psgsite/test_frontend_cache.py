@@ -61,6 +61,7 @@ def test_a_scheduled_publication_purges_the_page_its_listings_and_the_sitemap(
         "/news/events/",
         "/",
         "/sitemap.xml",
+        "/sitemap-pages.xml",
     } <= paths
     # The purges name the site's own host, as the CDN knows it.
     assert {host for host, _ in cdn.purged} == {Site.objects.get(is_default_site=True).hostname}

@@ -94,7 +94,7 @@ def pages_showing(story, index):
         "/",
         index.url + "feed/rss/",
         index.url + "feed/atom/",
-        "/sitemap.xml",
+        "/sitemap-pages.xml",
         "/search/?q=Cajamarca",
     ]
 
@@ -215,9 +215,9 @@ class TestInvalidation:
         new_url = NewsPage.objects.get(pk=story.pk).url
         for url in [new_url, *urls[1:]]:
             response = reader.get(url)
-            assert "Conga mine suspended" in text(response) or url == "/sitemap.xml", url
+            assert "Conga mine suspended" in text(response) or url == "/sitemap-pages.xml", url
             assert "Conga mine dispute" not in text(response), url
-        assert new_url in text(reader.get("/sitemap.xml"))
+        assert new_url in text(reader.get("/sitemap-pages.xml"))
         assert reader.get(story.url)["Location"] == new_url  # Wagtail's redirect from the old slug
 
     def test_a_new_page_shows_everywhere(self, site, reader):
@@ -228,7 +228,7 @@ class TestInvalidation:
         new.save_revision().publish()
         new = NewsPage.objects.get(pk=new.pk)
         for url in pages_showing(story, index)[1:]:
-            shown = new.url if url == "/sitemap.xml" else "Cajamarca water march"
+            shown = new.url if url == "/sitemap-pages.xml" else "Cajamarca water march"
             assert shown in text(reader.get(url)), url
 
     def test_unpublishing_takes_it_off_every_page(self, site, reader, moderator_client):
@@ -257,12 +257,12 @@ class TestInvalidation:
     def test_moving_a_page_shows_at_its_new_address(self, site, reader, moderator_client):
         about, home = site["about"], site["index"].get_parent()
         staff = AboutPageFactory(parent=home, title="Our staff", slug="staff")
-        warm(reader, [staff.url, "/", "/sitemap.xml", about.url])
+        warm(reader, [staff.url, "/", "/sitemap-pages.xml", about.url])
         response = moderator_client.post(f"/admin/pages/{staff.pk}/move/{about.pk}/confirm/")
         assert response.status_code == 302, response.status_code
         assert reader.get("/staff/")["Location"] == "/about-us/staff/"
         assert reader.get("/about-us/staff/").status_code == 200
-        sitemap = text(reader.get("/sitemap.xml"))
+        sitemap = text(reader.get("/sitemap-pages.xml"))
         assert "/about-us/staff/<" in sitemap and "localhost/staff/<" not in sitemap
 
     def test_changed_site_settings_show_on_every_page(self, site, reader):
@@ -323,12 +323,12 @@ class TestChangesByTheClock:
         # Due, but not yet published: readers still see the page as it is live.
         for url in urls:
             response = reader.get(url)
-            assert "Conga mine dispute" in text(response) or url == "/sitemap.xml", url
+            assert "Conga mine dispute" in text(response) or url == "/sitemap-pages.xml", url
             assert "X-Cache" not in response, url
         self.run_scheduler()
         for url in urls:
             response = reader.get(url)
-            assert "Conga referendum set" in text(response) or url == "/sitemap.xml", url
+            assert "Conga referendum set" in text(response) or url == "/sitemap-pages.xml", url
             assert "Conga mine dispute" not in text(response), url
 
     def test_an_expired_page_comes_off_every_page_once_the_scheduler_takes_it_down(

@@ -275,7 +275,7 @@ class StoredScriptTests(EditorialTestCase):
             self.assertEqual(problems, [], feed)
             self.assertIn(title, shown)
             self.assertIn(f"Summary {IMG}", shown)
-        sitemap = self.client.get("/sitemap.xml").content.decode()
+        sitemap = self.client.get("/sitemap-pages.xml").content.decode()
         self.assertNotIn("<script", sitemap)
 
         self.client.force_login(self.editor)

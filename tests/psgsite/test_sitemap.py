@@ -1,4 +1,7 @@
-"""sitemap.xml lists every public live page, and robots.txt points to it."""
+"""The sitemap lists every public live page, in sections listed by its index at sitemap.xml,
+and robots.txt points to it."""
+
+from unittest.mock import patch
 
 from defusedxml import ElementTree as ET
 
@@ -7,6 +10,7 @@ from django.test import TestCase
 from wagtail.models import Page, PageViewRestriction
 
 from news.models import NewsIndexPage, NewsPage
+from psgsite.views import PagesSitemap
 from tests.conftest import load_site_content
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -24,11 +28,36 @@ class SitemapTests(TestCase):
         cls.expired = NewsPage.objects.get(slug="rural-property-campaign-launched")
         cls.expired.unpublish(set_expired=True)
 
-    def locations(self):
-        response = self.client.get("/sitemap.xml")
+    def read(self, url):
+        response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
-        root = ET.fromstring(response.content)
-        return [loc.text for loc in root.findall("s:url/s:loc", NS)]
+        return ET.fromstring(response.content)
+
+    def sections(self):
+        return [loc.text for loc in self.read("/sitemap.xml").findall("s:sitemap/s:loc", NS)]
+
+    def locations(self):
+        """Every address in every section the index lists."""
+        return [
+            loc.text
+            for section in self.sections()
+            for loc in self.read(section.removeprefix("http://testserver")).findall(
+                "s:url/s:loc", NS
+            )
+        ]
+
+    def test_the_index_lists_sections_of_at_most_a_thousand_pages(self):
+        self.assertEqual(self.sections(), ["http://testserver/sitemap-pages.xml"])
+        few = len(self.locations())
+        with patch.object(PagesSitemap, "limit", 5):
+            sections = self.sections()
+            self.assertEqual(sections[1], "http://testserver/sitemap-pages.xml?p=2")
+            self.assertGreater(len(sections), 2)
+            self.assertEqual(len(self.locations()), few)
+
+    def test_a_section_that_does_not_exist_is_not_found(self):
+        for url in ("/sitemap-other.xml", "/sitemap-pages.xml?p=99", "/sitemap-pages.xml?p=x"):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
 
     def test_lists_every_public_live_page_once_with_an_absolute_address(self):
         locations = self.locations()
