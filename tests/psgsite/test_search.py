@@ -2,10 +2,13 @@
 
 import pytest
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from news.models import NewsIndexPage, NewsPage
 from tests.conftest import load_site_content
+from tests.factories import NewsPageFactory
 
 
 class SearchTests(TestCase):
@@ -92,3 +95,23 @@ def test_any_query_gives_a_page_never_an_error(client, home, query):
     assert "<script>alert(1)</script>" not in html
     if len(query) > 200:
         assert "only its first 200 characters were used" in html
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the change is to the PostgreSQL search backend"
+)
+def test_on_postgresql_a_search_selects_no_whole_page_vector(client, news_index):
+    """Only the ten results' columns: selecting each match's title-and-body vector read the body
+    of every matching page (psgsite/search.py)."""
+    for number in range(12):
+        NewsPageFactory(parent=news_index, title=f"Mining story {number}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "mining"})
+    assert "Mining story 11" in response.content.decode()
+    searches = [q["sql"] for q in queries if "wagtailsearch_indexentry" in q["sql"]]
+    assert searches
+    for sql in searches:
+        selected = sql.split(" FROM ", 1)[0]
+        assert '"body"' not in selected, sql
+    # Matching and ranking are Wagtail's: the search is over title and body together.
+    assert any('"title" || "wagtailsearch_indexentry"."body"' in sql for sql in searches)
