@@ -254,6 +254,7 @@ WAGTAIL_SITE_NAME = "Peru Support Group"
 # Staff avatars are not fetched from Gravatar, which would send a hash of their email elsewhere.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Wagtail's database backend, with a fix for its speed on PostgreSQL.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "psgsite.search"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
