@@ -22,10 +22,10 @@ SEARCH_RESULTS_PER_PAGE = 10
 
 
 class PagesSitemap(Sitemap):
-    """Every public page, a thousand to a section, listed by the index at /sitemap.xml: a
+    """Every public page, five hundred to a section, listed by the index at /sitemap.xml: a
     crawler's request renders a bounded part of an archive of any size."""
 
-    limit = 1000
+    limit = 500
 
     def get_latest_lastmod(self):
         # Django's own would load every page for its date; this asks the database for the last.

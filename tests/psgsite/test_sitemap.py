@@ -46,7 +46,7 @@ class SitemapTests(TestCase):
             )
         ]
 
-    def test_the_index_lists_sections_of_at_most_a_thousand_pages(self):
+    def test_the_index_lists_sections_of_at_most_five_hundred_pages(self):
         self.assertEqual(self.sections(), ["http://testserver/sitemap-pages.xml"])
         few = len(self.locations())
         with patch.object(PagesSitemap, "limit", 5):
