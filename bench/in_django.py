@@ -1,0 +1,44 @@
+"""The benchmark's steps that run inside the site: building the archive and counting queries.
+bench/run.py runs them as `python -m bench.in_django <step>` with the production settings and
+the bench's own database in the environment. Progress goes to standard error; standard output
+carries the site's JSON log lines."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import django
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench.in_django", description=__doc__)
+    steps = parser.add_subparsers(dest="step", required=True)
+    build = steps.add_parser("build", help="add the archive under the news index")
+    build.add_argument("--items", type=int, required=True)
+    build.add_argument("--events", type=int, required=True)
+    build.add_argument("--images", type=int, required=True)
+    build.add_argument("--documents", type=int, required=True)
+    build.add_argument("--seed", type=int, required=True)
+    count = steps.add_parser("count", help="count each URL's queries; write them as JSON")
+    count.add_argument("--host", required=True, help="the Host header the server answers to")
+    count.add_argument(
+        "--probe-dir", type=Path, required=True, help="where to write pages as static files"
+    )
+    count.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args()
+
+    django.setup()
+    # The steps import the site's models, which need Django set up first.
+    if args.step == "build":
+        from bench.archive import build
+
+        build(args.items, args.events, args.images, args.documents, args.seed, log=sys.stderr)
+    else:
+        from bench.queries import count
+
+        args.output.write_text(json.dumps(count(args.host, args.probe_dir), indent=2))
+
+
+if __name__ == "__main__":
+    main()
