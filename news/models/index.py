@@ -48,6 +48,8 @@ class NewsIndexPage(RoutablePageMixin, Page):
             .public()
             .order_by("-date", "-pk")
             .select_related(*NewsItemPage.LISTING_RELATED)
+            # Listings and feeds show summaries: sorting the archive with its bodies cost most.
+            .defer_streamfields()
         )
 
     def get_cached_paths(self):
