@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/psgsite
 
-.PHONY: run test lint audit test-databases test-sqlite test-postgres check-services bench clean
+.PHONY: run test lint audit test-databases test-sqlite test-postgres databases check-services bench clean
 
 # The virtual environment is rebuilt only when the dependencies change, so a second run starts in seconds.
 $(VENV)/.installed: pyproject.toml
@@ -71,15 +71,17 @@ test-postgres: $(VENV)/.installed
 	@echo "==> Tests on PostgreSQL ($(PG_URL))"
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
 
-# The suite needs a PostgreSQL server, a Redis server, Debian's chromium and Java (for the HTML
-# validator); start or install them where they are missing.
-check-services:
+# PostgreSQL and Redis, for the tests and the benchmark: started (Redis installed) where missing.
+databases:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@pg_isready -h 127.0.0.1 -p 5432 -t 30
 	@command -v redis-server >/dev/null || { echo "==> Installing Redis"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "==> Starting Redis"; \
 		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; sleep 1; }
+
+# The suite also needs Debian's chromium and Java (for the HTML validator).
+check-services: databases
 	@test -x /usr/bin/chromium || { echo "==> Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v java >/dev/null || { echo "==> Installing Java for the HTML validator"; \
@@ -88,13 +90,7 @@ check-services:
 # The site under load as production serves it, on an archive of 10,000 items (bench/README.md);
 # not part of `make test`. Options go in BENCH_ARGS: make bench BENCH_ARGS="--rebuild".
 # It needs PostgreSQL and Redis, started where they are stopped, and Debian's wrk.
-bench: $(VENV)/.installed
-	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
-	@pg_isready -h 127.0.0.1 -p 5432 -t 30
-	@command -v redis-server >/dev/null || { echo "==> Installing Redis"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
-	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "==> Starting Redis"; \
-		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; sleep 1; }
+bench: $(VENV)/.installed databases
 	@command -v wrk >/dev/null || { echo "==> Installing wrk, the load generator"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m bench.run $(BENCH_ARGS)
