@@ -15,7 +15,8 @@ def main_menu(context):
         return {"items": [], "current": current}
     root = site.root_page
     items = [root, *root.get_children().live().public().in_menu()]
-    return {"items": items, "current": current}
+    # The request lets {% pageurl %} look up the sites' root paths once, not once a link.
+    return {"items": items, "current": current, "request": request}
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
@@ -25,7 +26,7 @@ def breadcrumbs(context):
     if not isinstance(page, Page) or page.depth <= 2:
         return {"ancestors": [], "page": page}
     ancestors = page.get_ancestors().filter(depth__gte=2).live().public()
-    return {"ancestors": ancestors, "page": page}
+    return {"ancestors": ancestors, "page": page, "request": context["request"]}
 
 
 @register.filter

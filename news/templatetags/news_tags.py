@@ -5,12 +5,12 @@ from news.models import NewsIndexPage
 register = template.Library()
 
 
-@register.inclusion_tag("news/includes/latest_news.html")
-def latest_news(count=5):
+@register.inclusion_tag("news/includes/latest_news.html", takes_context=True)
+def latest_news(context, count=5):
     """The newest live items from the news index, for the home page."""
     index = NewsIndexPage.objects.live().public().first()
     items = index.news_items().with_listing_images()[:count] if index else []
-    return {"index": index, "items": items}
+    return {"index": index, "items": items, "request": context["request"]}
 
 
 @register.inclusion_tag("news/includes/feed_links.html", takes_context=True)
