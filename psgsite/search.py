@@ -1,13 +1,16 @@
 """Site search: Wagtail's database search backend, with one change on PostgreSQL.
 
-There its query annotated each match with the page's whole search vector (title || body) only to
-filter on it, so PostgreSQL built the vector of every matching page, reading each page's body,
-before keeping the ten on show: most of the time of a search for a common word in an archive of
-thousands. Here the same filter is an alias, which selects nothing, and the index made in
-psgsite/migrations answers it. Matching and ranking are Wagtail's own.
+On PostgreSQL the backend matches a page's title and body together, as Wagtail does, but against
+the column `psgsite_title_body` that psgsite/migrations adds to Wagtail's index table: the two
+vectors joined once, when the entry is written, rather than for every page at every search.
+That is also a cost PostgreSQL's planner can see, so it reads only the matches it needs.
 """
 
+import functools
+
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
+from django.db.models import Expression, F
 
 from wagtail.search.backends import database
 from wagtail.search.query import Fuzzy, MatchAll, Not
@@ -19,24 +22,52 @@ def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for in a backen
     return database.SearchBackend(params)
 
 
+class TitleAndBody(Expression):
+    """The psgsite_title_body column of the index entry joined to the page, which Wagtail's
+    IndexEntry model does not declare: it names the same row as `index_entries__title`."""
+
+    output_field = SearchVectorField()
+    column = "psgsite_title_body"
+
+    def __init__(self):
+        super().__init__()
+        self.sibling = F("index_entries__title")
+
+    def get_source_expressions(self):
+        return [self.sibling]
+
+    def set_source_expressions(self, exprs):
+        (self.sibling,) = exprs
+
+    def as_sql(self, compiler, connection):
+        # The sibling resolves to the joined table's title column; this is its neighbour.
+        table = compiler.quote_name_unless_alias(self.sibling.alias)
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+
+def _not_ranked(query):
+    """Queries that Wagtail's backend answers without matching words: everything, nothing, or
+    by the similarity of spellings."""
+    return isinstance(query, MatchAll | Fuzzy) or (
+        isinstance(query, Not) and isinstance(query.subquery, MatchAll)
+    )
+
+
+@functools.cache
 def _postgres_backend():
     # Imported here: the PostgreSQL backend's module needs django.contrib.postgres.
     from wagtail.search.backends.database.postgres import postgres
 
     class QueryCompiler(postgres.PostgresSearchQueryCompiler):
         def search(self, config, start, stop, score_field=None, backend=None):
-            query = self.query
-            if isinstance(query, MatchAll | Fuzzy) or (
-                isinstance(query, Not) and isinstance(query.subquery, MatchAll)
-            ):
+            if self.fields is not None or _not_ranked(self.query):
                 return super().search(config, start, stop, score_field, backend)
-            search_query = self.build_tsquery(query, config=config)
+            search_query = self.build_tsquery(self.query, config=config)
             vectors = self.get_search_vectors(search_query)
             rank_expression = self._build_rank_expression(vectors, config)
-            combined_vector = vectors[0][0]
-            for vector, _boost in vectors[1:]:
-                combined_vector = combined_vector._combine(vector, "||", False)
-            queryset = self.queryset.alias(_vector_=combined_vector).filter(_vector_=search_query)
+            # An alias, not Wagtail's annotation: the match is only a filter, and selecting it
+            # would read every matching page's vectors.
+            queryset = self.queryset.alias(_vector_=TitleAndBody()).filter(_vector_=search_query)
             return self._apply_ordering_and_scoring(
                 queryset, rank_expression, start, stop, score_field
             )
