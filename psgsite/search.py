@@ -1,4 +1,8 @@
-"""Site search: Wagtail's database search backend, with one change on PostgreSQL.
+"""Site search: Wagtail's database search backend, with its cost bounded on PostgreSQL.
+
+`search_pages` ranks at most `SEARCH_RANKED_MATCHES` pages: where more match, the most recent of
+them, so that a search for a word in every other page of an archive of any size costs no more
+than one for a rarer word. Ranking is Wagtail's own, over those pages.
 
 On PostgreSQL the backend matches a page's title and body together, as Wagtail does, but against
 the column `psgsite_title_body` that psgsite/migrations adds to Wagtail's index table: the two
@@ -8,12 +12,32 @@ That is also a cost PostgreSQL's planner can see, so it reads only the matches i
 
 import functools
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import Expression, F
 
-from wagtail.search.backends import database
+from wagtail.search.backends import database, get_search_backend
 from wagtail.search.query import Fuzzy, MatchAll, Not
+
+
+def search_pages(query, pages):
+    """(results, more): pages matching the query, the best matches first, as Wagtail's search
+    results; where more than SEARCH_RANKED_MATCHES match, the most recent of them, and more is
+    True. Most recent is the order pages were added in, which is that of their publication."""
+    limit = settings.SEARCH_RANKED_MATCHES
+    # Only the ids, newest first, and one more than is ranked, to tell whether there are more.
+    newest = pages.order_by("-id").values_list("id", flat=True)
+    ids = list(newest.search(query, order_by_relevance=False)[: limit + 1])
+    ranked, more = ids[:limit], len(ids) > limit
+    # A result shows a page's title, date and summary, never its body.
+    listed = pages.specific().defer_streamfields()
+    backend = get_search_backend()
+    # PostgreSQL's backend ranks them without matching them again; elsewhere (SQLite, on a
+    # laptop and in the tests) they are searched again, which at their number costs little.
+    if hasattr(backend, "rank_matches"):
+        return backend.rank_matches(query, listed, ranked), more
+    return listed.filter(pk__in=ranked).search(query), more
 
 
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for in a backend module)
@@ -72,7 +96,34 @@ def _postgres_backend():
                 queryset, rank_expression, start, stop, score_field
             )
 
+    class RankingCompiler(QueryCompiler):
+        """Orders the pages of the queryset with the given pks, known to match, by Wagtail's
+        rank, without matching them again: a match reads every matching entry, where the rank
+        reads the entries of these pages only."""
+
+        def __init__(self, queryset, query, pks, **kwargs):
+            super().__init__(queryset.filter(pk__in=pks), query, **kwargs)
+            self.pks = pks
+
+        def search(self, config, start, stop, score_field=None, backend=None):
+            if _not_ranked(self.query):
+                return super().search(config, start, stop, score_field, backend)
+            vectors = self.get_search_vectors(self.build_tsquery(self.query, config=config))
+            rank_expression = self._build_rank_expression(vectors, config)
+            return self._apply_ordering_and_scoring(
+                self.queryset, rank_expression, start, stop, score_field
+            )
+
+    class RankedResults(postgres.PostgresSearchResults):
+        def _do_count(self):
+            return len(self.query_compiler.pks)
+
     class PostgresSearchBackend(postgres.PostgresSearchBackend):
         query_compiler_class = QueryCompiler
+
+        def rank_matches(self, query, queryset, pks):
+            """Search results of the pages of queryset with these pks, which match query,
+            ranked; their number is that of the pks."""
+            return RankedResults(self, RankingCompiler(queryset, query, pks=pks))
 
     return PostgresSearchBackend

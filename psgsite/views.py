@@ -16,6 +16,8 @@ from wagtail.search.utils import parse_query_string
 
 from home.pagination import paginate
 
+from .search import search_pages
+
 logger = logging.getLogger("psgsite.health")
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -104,14 +106,16 @@ def search(request):
     shortened = len(query) > SEARCH_QUERY_MAX_LENGTH
     query = query[:SEARCH_QUERY_MAX_LENGTH].strip()
     results = None
+    more = False
     if query:
         _filters, parsed = parse_query_string(query, operator="and")
-        pages = Page.objects.live().public().filter(depth__gt=1).specific()
-        results = paginate(request, pages.search(parsed), SEARCH_RESULTS_PER_PAGE)
+        pages = Page.objects.live().public().filter(depth__gt=1)
+        matches, more = search_pages(parsed, pages)
+        results = paginate(request, matches, SEARCH_RESULTS_PER_PAGE)
     return TemplateResponse(
         request,
         "psgsite/search.html",
-        {"query": query, "shortened": shortened, "results": results},
+        {"query": query, "shortened": shortened, "results": results, "more": more},
     )
 
 

@@ -254,10 +254,12 @@ WAGTAIL_SITE_NAME = "Peru Support Group"
 # Staff avatars are not fetched from Gravatar, which would send a hash of their email elsewhere.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-# Wagtail's database backend, with a fix for its speed on PostgreSQL (psgsite/search.py). The site
+# Wagtail's database backend, bounded in its cost on PostgreSQL (psgsite/search.py). The site
 # is in English: words are matched by their stem ("mining" finds "mine"), whatever the database
 # server's own default; a change of language needs `manage.py update_index`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "psgsite.search", "SEARCH_CONFIG": "english"}}
+# Where more pages match a search, the most recent this many are ranked and listed.
+SEARCH_RANKED_MATCHES = 200
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Every document is downloaded, never shown in the browser as a page of this site.

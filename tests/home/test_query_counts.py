@@ -3,6 +3,8 @@ as with five: the home page with the latest news, about and join pages, search, 
 
 import pytest
 
+from django.test import override_settings
+
 from tests.factories import (
     AboutPageFactory,
     ImageFactory,
@@ -71,3 +73,14 @@ def test_queries_do_not_grow_with_the_news(client, pages, news_index):
     with_five = counts_for(client, URLS)
     add_news(news_index, 45)
     assert counts_for(client, URLS) == with_five
+
+
+@pytest.mark.django_db
+@override_settings(SEARCH_RANKED_MATCHES=2)
+def test_search_costs_as_much_where_more_match_than_are_ranked(client, pages, news_index):
+    urls = ["/search/?q=event", "/search/?q=event&page=2"]
+    add_news(news_index, 5)
+    assert "More than 2 results" in client.get(urls[0]).content.decode()
+    with_five = counts_for(client, urls)
+    add_news(news_index, 45)
+    assert counts_for(client, urls) == with_five

@@ -3,7 +3,7 @@
 import pytest
 
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from news.models import NewsIndexPage, NewsPage
@@ -102,6 +102,29 @@ def body_of(text):
 
 
 @pytest.mark.django_db
+@override_settings(SEARCH_RANKED_MATCHES=3)
+def test_where_more_match_than_are_ranked_the_most_recent_are_listed(client, news_index):
+    for number in range(5):
+        NewsPageFactory(parent=news_index, title=f"Quinoa report {number}")
+    html = client.get("/search/", {"q": "quinoa"}).content.decode()
+    assert "More than 3 results for “quinoa”" in html
+    assert "The 3 most recent are listed, the best matches first." in html
+    listed = [f"Quinoa report {number}" in html for number in range(5)]
+    assert listed == [False, False, True, True, True]
+    assert "Page 1 of" not in html  # three results: one page
+
+
+@pytest.mark.django_db
+@override_settings(SEARCH_RANKED_MATCHES=3)
+def test_as_many_matches_as_are_ranked_are_all_counted(client, news_index):
+    for number in range(3):
+        NewsPageFactory(parent=news_index, title=f"Quinoa report {number}")
+    html = client.get("/search/", {"q": "quinoa"}).content.decode()
+    assert "3 results for “quinoa”" in html
+    assert "More than" not in html
+
+
+@pytest.mark.django_db
 def test_the_best_match_comes_first_whatever_its_age(client, news_index):
     NewsPageFactory(parent=news_index, title="Quinoa harvest", body=body_of("Quinoa, quinoa."))
     NewsPageFactory(parent=news_index, title="Market prices", body=body_of("Rice and quinoa."))
@@ -134,17 +157,24 @@ def test_on_postgresql_words_are_matched_by_their_english_stem(client, news_inde
 
 
 @on_postgresql
-def test_on_postgresql_a_search_matches_the_stored_column_and_selects_no_vector(client, news_index):
-    """The match is against the title-and-body column that psgsite/migrations adds, and no
-    query selects a page's vectors, which would read every matching page's body."""
+@override_settings(SEARCH_RANKED_MATCHES=5)
+def test_on_postgresql_one_query_matches_and_another_ranks_the_most_recent(client, news_index):
+    """The match is against the stored title-and-body column (psgsite/migrations), once; the
+    ranking reads the entries of the pages to rank only, and no query selects a page's vectors,
+    which would read every matching page's body."""
     for number in range(12):
         NewsPageFactory(parent=news_index, title=f"Mining story {number}")
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/search/", {"q": "mining"})
     assert "Mining story 11" in response.content.decode()
+    assert "Mining story 6" not in response.content.decode()
     searches = [q["sql"] for q in queries if "wagtailsearch_indexentry" in q["sql"]]
-    assert searches
-    assert all('"wagtailsearch_indexentry"."psgsite_title_body" @@' in sql for sql in searches)
+    matching = [sql for sql in searches if "@@" in sql]
+    assert len(matching) == 1
+    assert '"wagtailsearch_indexentry"."psgsite_title_body" @@' in matching[0]
+    assert matching[0].endswith("LIMIT 6")
+    ranking = [sql for sql in searches if "ts_rank" in sql]
+    assert len(ranking) == 1 and "@@" not in ranking[0]
     for sql in searches:
         selected = sql.split(" FROM ", 1)[0]
         assert '"body"' not in selected and "psgsite_title_body" not in selected, sql

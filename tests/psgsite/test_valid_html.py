@@ -153,6 +153,11 @@ class ValidHtmlTests(TestCase):
                 response = self.client.get(url)
                 self.assertIn(response.status_code, (200, 404), url)
                 Path(folder, f"{n:02}.html").write_bytes(response.content)
+            with self.settings(SEARCH_RANKED_MATCHES=1):
+                response = self.client.get("/search/?q=peru")
+            self.assertContains(response, "More than 1 result for")
+            Path(folder, f"{len(urls):02}.html").write_bytes(response.content)
+            urls.append("/search/?q=peru (more matches than are ranked)")
             for label, data in posted.items():
                 response = self.client.post("/join/", data, follow=True)
                 self.assertEqual(response.status_code, 200, label)
