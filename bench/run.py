@@ -60,9 +60,9 @@ TARGET_WORKER_MB = 200
 TARGET_HIT_SHARE = 0.99
 # A measurement during which anything else used more than this share of the CPU is marked.
 BUSY = 0.1
-# A run in which the least busy gunicorn worker did less than half its even share of the work is
-# made again (balanced_wrk).
-BALANCED = 0.5
+# A run starts again, up to this many times, until wrk's connections are spread evenly over the
+# gunicorn workers (balanced_wrk).
+SPREAD_ATTEMPTS = 10
 
 
 def main():
@@ -351,49 +351,80 @@ def summary(result):
     line = f"{result['rps']:>7.0f} req/s  p50 {result['p50']:7.1f} ms  p99 {result['p99']:7.1f} ms"
     if result["others"] > BUSY:
         line += f"  ({result['others']:.0%} of the CPU used by others)"
+    if not result["even"]:
+        line += f"  (connections uneven: {'/'.join(map(str, result['spread']))})"
     if result["runs"] > 1:
         line += f"  (best of {result['runs']} runs)"
     return line
 
 
 def balanced_wrk(args, paths, master_pid):
-    """wrk's figures for the paths, from a run in which every worker had a fair share of the
-    requests and nothing else took the CPU. wrk opens its connections all at once, and one
-    gunicorn worker often accepts them all, leaving the other idle and the figures halved, where
-    readers behind a load balancer are spread over the workers. A run that was uneven, or
-    disturbed, is made again, up to three times, and the best kept."""
+    """wrk's figures for the paths, from a run in which wrk's connections were spread evenly
+    over the gunicorn workers and nothing else took the CPU. wrk opens its connections all at
+    once, and whichever worker accepts one keeps it: one worker often takes three of the four,
+    or all of them, leaving the other half idle and the figures of the busy one's requests
+    worse, where readers behind a load balancer are spread over the workers. A run whose
+    connections are uneven is stopped at once and started again; a disturbed one is made
+    again, up to three times, and the best kept."""
     runs = []
     for _ in range(3):
         before = cpu_by_process()
-        result = wrk(args, paths)
+        result = even_wrk(args, paths, master_pid)
         after = cpu_by_process()
         result["others"] = cpu_of_others(before, after, master_pid, args)
-        result["balance"] = worker_balance(before, after, master_pid)
         runs.append(result)
         # Requests still being answered when wrk stops would slow the next run's.
         wait_until_idle(master_pid)
         if fair(result):
             break
-    best = max(runs, key=lambda run: (fair(run), run["balance"] - run["others"]))
+    best = max(runs, key=lambda run: (fair(run), -run["others"]))
     best["runs"] = len(runs)
     return best
 
 
 def fair(run):
-    return run["balance"] >= BALANCED and run["others"] <= BUSY
+    return run["even"] and run["others"] <= BUSY
 
 
-def worker_balance(before, after, master_pid):
-    """The least busy worker's CPU time as a share of an even split of the workers' time: 1 when
-    they shared the work evenly, 0 when one of them did nothing."""
-    used = [
-        after["processes"][pid][1] - before["processes"].get(pid, ("", 0))[1]
-        for pid in children(master_pid)
-        if pid in after["processes"]
-    ]
-    if len(used) < 2 or not sum(used):
-        return 1.0
-    return min(used) / (sum(used) / len(used))
+def even_wrk(args, paths, master_pid):
+    """wrk's figures from a run that began with its connections spread evenly over the workers
+    (even is False where none of SPREAD_ATTEMPTS starts did)."""
+    for attempt in range(SPREAD_ATTEMPTS):
+        process = start_wrk(args, paths)
+        spread = connection_spread(master_pid, args.port, args.connections)
+        if max(spread) - min(spread) <= 1 or attempt == SPREAD_ATTEMPTS - 1:
+            break
+        process.terminate()
+        process.wait()
+        wait_until_idle(master_pid)
+    output = process.communicate()[0]
+    if process.returncode:
+        sys.exit(f"wrk failed (exit {process.returncode}) on {paths[0]}")
+    result = parse_wrk(output)
+    result["spread"] = spread
+    result["even"] = max(spread) - min(spread) <= 1
+    return result
+
+
+def connection_spread(master_pid, port, connections, timeout=5):
+    """How many of wrk's connections each gunicorn worker holds, once they are all accepted:
+    the sockets connected to the port, found among each worker's open files (from /proc)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        established = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                # local address (hex ip:port), state 01 (established), inode.
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                    established.add(f"socket:[{fields[9]}]")
+        spread = [
+            sum(os.readlink(fd) in established for fd in Path(f"/proc/{pid}/fd").iterdir())
+            for pid in children(master_pid)
+        ]
+        if sum(spread) >= connections or time.monotonic() > deadline:
+            return spread
+        time.sleep(0.05)
 
 
 def children(pid):
@@ -499,14 +530,13 @@ def request_once(port, path):
         sys.exit(f"{path} answered {response.status}: the benchmark needs 200")
 
 
-def wrk(args, paths):
+def start_wrk(args, paths):
     command = ["wrk", "--latency", f"--threads={args.threads}"]
     command += [f"--connections={args.connections}", f"--duration={args.duration}s"]
     # gunicorn's own timeout, so that a slow answer is measured rather than dropped.
     command += ["--timeout=30s", "--header=X-Forwarded-Proto: https"]
     command += [f"--script={BENCH / 'wrk.lua'}", f"http://127.0.0.1:{args.port}", "--", *paths]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    return parse_wrk(output)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
 
 
 def parse_wrk(output):
