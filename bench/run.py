@@ -419,12 +419,20 @@ def connection_spread(master_pid, port, connections, timeout=5):
                 if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
                     established.add(f"socket:[{fields[9]}]")
         spread = [
-            sum(os.readlink(fd) in established for fd in Path(f"/proc/{pid}/fd").iterdir())
+            sum(open_file(fd) in established for fd in Path(f"/proc/{pid}/fd").iterdir())
             for pid in children(master_pid)
         ]
         if sum(spread) >= connections or time.monotonic() > deadline:
             return spread
         time.sleep(0.05)
+
+
+def open_file(fd):
+    """What a process's file descriptor (in /proc/<pid>/fd) names, or None once it is closed."""
+    try:
+        return os.readlink(fd)
+    except OSError:
+        return None
 
 
 def children(pid):
