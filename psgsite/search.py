@@ -1,8 +1,8 @@
-"""Site search: Wagtail's database search backend, with its cost bounded on PostgreSQL.
+"""Site search: Wagtail's database search backend, at a cost bounded whatever the archive's size.
 
 `search_pages` ranks at most `SEARCH_RANKED_MATCHES` pages: where more match, the most recent of
-them, so that a search for a word in every other page of an archive of any size costs no more
-than one for a rarer word. Ranking is Wagtail's own, over those pages.
+them, so that a search for a word in every other page of an archive costs no more than one for a
+rarer word. Ranking is Wagtail's own, over those pages.
 
 On PostgreSQL the backend matches a page's title and body together, as Wagtail does, but against
 the column `psgsite_title_body` that psgsite/migrations adds to Wagtail's index table: the two
@@ -24,7 +24,7 @@ from wagtail.search.query import Fuzzy, MatchAll, Not
 def search_pages(query, pages):
     """(results, more): pages matching the query, the best matches first, as Wagtail's search
     results; where more than SEARCH_RANKED_MATCHES match, the most recent of them, and more is
-    True. Most recent is the order pages were added in, which is that of their publication."""
+    True. Most recent means most recently added (the highest ids): for news, the newest."""
     limit = settings.SEARCH_RANKED_MATCHES
     # Only the ids, newest first, and one more than is ranked, to tell whether there are more.
     newest = pages.order_by("-id").values_list("id", flat=True)
