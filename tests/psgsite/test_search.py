@@ -169,3 +169,12 @@ def test_on_postgresql_one_query_matches_and_another_ranks_the_most_recent(clien
     for sql in searches:
         selected = sql.split(" FROM ", 1)[0]
         assert '"body"' not in selected and "psgsite_title_body" not in selected, sql
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_on_postgresql_the_sites_queries_use_no_parallel_workers():
+    """Starting one took longer than the search it was started for (settings/base.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
