@@ -43,7 +43,7 @@ def cache_on(request, settings, transactional_db):
         settings.CACHES = {
             **settings.CACHES,
             "pages": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "psgsite.redis_cache.RedisCache",
                 "LOCATION": REDIS_URLS[connection.vendor],
                 "KEY_PREFIX": "pages",
             },
@@ -184,7 +184,7 @@ class TestServing:
     ):
         nothing_listens = f"redis://127.0.0.1:{free_port()}/0"
         down = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "psgsite.redis_cache.RedisCache",
             "LOCATION": nothing_listens,
         }
         with override_settings(CACHES={**settings.CACHES, "pages": down}):
@@ -361,3 +361,19 @@ class TestChangesByTheClock:
         assert "Vigil" not in text(reader.get(upcoming))
         assert "Vigil" in text(reader.get(past))
         assert EventPage.objects.get(title="Vigil").live
+
+
+def test_the_redis_cache_keeps_one_client_for_its_operations(settings):
+    """psgsite/redis_cache.py: Django's makes a client for every operation."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "psgsite.redis_cache.RedisCache",
+            "LOCATION": REDIS_URLS[connection.vendor],
+        },
+    }
+    cache = page_cache()
+    cache.set("kept", "yes")
+    assert cache.get_many(["kept", "absent"]) == {"kept": "yes"}
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.delete("kept")

@@ -376,7 +376,7 @@ def test_without_redis_each_process_has_its_own_memory_cache(redis_url):
     assert local.returncode == 0, local.stderr
     assert "CACHE {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'}" in local.stdout
     shared = run_production("shell", "-c", show, REDIS_URL=redis_url)
-    assert "'BACKEND': 'django.core.cache.backends.redis.RedisCache'" in shared.stdout
+    assert "'BACKEND': 'psgsite.redis_cache.RedisCache'" in shared.stdout
     assert f"'LOCATION': '{redis_url}'" in shared.stdout
 
 
