@@ -114,7 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The development and test servers run each request in a thread of its own: a connection
     # kept open past its thread's end is closed from another thread, which SQLite does not bear.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No parallel workers for the site's queries: they take a few milliseconds, about what a
     # worker takes to start, and a busy server's other cores are serving other readers. A
     # search's lookup of the newest matches went from 3 to 11 ms when PostgreSQL chose one.
@@ -261,7 +261,7 @@ WAGTAIL_SITE_NAME = "Peru Support Group"
 # Staff avatars are not fetched from Gravatar, which would send a hash of their email elsewhere.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-# Wagtail's database backend, bounded in its cost on PostgreSQL (psgsite/search.py). The site
+# Wagtail's database backend, changed on PostgreSQL for speed (psgsite/search.py). The site
 # is in English: words are matched by their stem ("mining" finds "mine"), whatever the database
 # server's own default; a change of language needs `manage.py update_index`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "psgsite.search", "SEARCH_CONFIG": "english"}}
