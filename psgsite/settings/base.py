@@ -262,8 +262,8 @@ WAGTAIL_SITE_NAME = "Peru Support Group"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's database backend, changed on PostgreSQL for speed (psgsite/search.py). The site
-# is in English: words are matched by their stem ("mining" finds "mine"), whatever the database
-# server's own default; a change of language needs `manage.py update_index`.
+# is in English: there, words are matched by their stem ("mining" finds "mine"), whatever the
+# database server's own default; a change of language needs `manage.py update_index`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "psgsite.search", "SEARCH_CONFIG": "english"}}
 # Where more pages match a search, the most recent this many are ranked and listed.
 SEARCH_RANKED_MATCHES = 200
