@@ -89,12 +89,14 @@ def _postgres_backend():
             search_query = self.build_tsquery(self.query, config=config)
             vectors = self.get_search_vectors(search_query)
             rank_expression = self._build_rank_expression(vectors, config)
+            return self._apply_ordering_and_scoring(
+                self.matching(search_query), rank_expression, start, stop, score_field
+            )
+
+        def matching(self, search_query):
             # An alias, not Wagtail's annotation: the match is only a filter, and selecting it
             # would read every matching page's vectors.
-            queryset = self.queryset.alias(_vector_=TitleAndBody()).filter(_vector_=search_query)
-            return self._apply_ordering_and_scoring(
-                queryset, rank_expression, start, stop, score_field
-            )
+            return self.queryset.alias(_vector_=TitleAndBody()).filter(_vector_=search_query)
 
     class RankingCompiler(QueryCompiler):
         """Orders the pages of the queryset with the given pks, known to match, by Wagtail's
@@ -105,14 +107,8 @@ def _postgres_backend():
             super().__init__(queryset.filter(pk__in=pks), query, **kwargs)
             self.pks = pks
 
-        def search(self, config, start, stop, score_field=None, backend=None):
-            if _not_ranked(self.query):
-                return super().search(config, start, stop, score_field, backend)
-            vectors = self.get_search_vectors(self.build_tsquery(self.query, config=config))
-            rank_expression = self._build_rank_expression(vectors, config)
-            return self._apply_ordering_and_scoring(
-                self.queryset, rank_expression, start, stop, score_field
-            )
+        def matching(self, search_query):
+            return self.queryset
 
     class RankedResults(postgres.PostgresSearchResults):
         def _do_count(self):
