@@ -303,11 +303,13 @@ def test_health_fails_when_the_database_cannot_be_reached(spawn):
     assert "Set-Cookie" not in response.headers
 
 
-def test_health_fails_when_the_shared_cache_cannot_be_reached_and_logs_why(spawn):
+def test_health_says_the_shared_cache_failed_and_why_while_the_site_serves(spawn):
+    """A load balancer must keep a server that can serve: without its cache it serves uncached
+    (tests/psgsite/test_cache_outage.py)."""
     server = spawn(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     response = requests.get(server.url + "/health/", timeout=20)
-    assert response.status_code == 503
-    assert response.json() == {"status": "failed", "database": "ok", "cache": "failed"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "failed"}
 
     # The web process's output is JSON throughout: gunicorn's own lines and the app's.
     def served():
@@ -323,7 +325,7 @@ def test_health_fails_when_the_shared_cache_cannot_be_reached_and_logs_why(spawn
     )
     assert any(r["logger"] == "gunicorn.error" for r in records)
     access = [r["message"] for r in records if r["logger"] == "gunicorn.access"]
-    assert access and all('"GET /health/ HTTP/1.1" 503' in line for line in access)
+    assert access and all('"GET /health/ HTTP/1.1" 200' in line for line in access)
 
 
 # 5. The cache
@@ -376,7 +378,7 @@ def test_without_redis_each_process_has_its_own_memory_cache(redis_url):
     assert local.returncode == 0, local.stderr
     assert "CACHE {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'}" in local.stdout
     shared = run_production("shell", "-c", show, REDIS_URL=redis_url)
-    assert "'BACKEND': 'psgsite.redis_cache.RedisCache'" in shared.stdout
+    assert "'BACKEND': 'psgsite.redis_cache.TolerantRedisCache'" in shared.stdout
     assert f"'LOCATION': '{redis_url}'" in shared.stdout
 
 
