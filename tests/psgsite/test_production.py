@@ -154,6 +154,8 @@ def spawn(tmp_path, transactional_db, static_root):
 
     yield start
     for process in processes:
+        if process.poll() is not None:
+            continue
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
@@ -618,3 +620,27 @@ def test_each_procfile_command_runs_as_written(spawn):
     # The release step set up the editorial roles.
     groups = Group.objects.filter(name__in=[EDITORS, MODERATORS, MEMBERSHIP_SECRETARIES])
     assert groups.count() == 3
+
+
+def listening_addresses(port):
+    """The addresses the machine listens on at `port` over TCP, read from the kernel's table
+    (no traffic is sent anywhere)."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: listening
+                found.add(address if len(address) == width else None)
+    return found
+
+
+def test_the_web_process_listens_on_the_loopback_address_unless_told_otherwise(spawn):
+    """Readers come through the proxy, which the site trusts for their address: gunicorn is
+    not to be reached past it. A platform that routes to the machine's address says so."""
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"
+    web = spawn(procfile()["web"], PATH=path)
+    assert listening_addresses(web.port) == {"0100007F"}  # 127.0.0.1
+
+    every = spawn(procfile()["web"], PATH=path, GUNICORN_HOST="0.0.0.0")  # noqa: S104
+    assert listening_addresses(every.port) == {"00000000"}  # 0.0.0.0
