@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "psgsite.middleware.PrivateWhenLoggedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "psgsite.middleware.ContentSecurityPolicyMiddleware",
@@ -82,6 +83,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "psgsite.urls"
+# Staff log in to the admin; the login form of login-only pages sends them back to the page.
+LOGIN_REDIRECT_URL = "wagtailadmin_home"
 
 TEMPLATES = [
     {
