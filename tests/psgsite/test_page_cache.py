@@ -440,3 +440,33 @@ def test_the_redis_cache_keeps_one_client_for_its_operations(settings):
     assert cache.get_many(["kept", "absent"]) == {"kept": "yes"}
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
     cache.delete("kept")
+
+
+def test_the_tolerant_cache_answers_as_an_empty_one_while_redis_is_down(caplog):
+    """The default cache (Wagtail's lookups, the form limits) with nothing listening; the page
+    cache's own kind raises, and both then leave the server alone for a moment."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from psgsite.redis_cache import CacheUnavailable, RedisCache, TolerantRedisCache
+
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"
+    tolerant = TolerantRedisCache(nowhere, {})
+    assert tolerant.get("key") is None
+    assert tolerant.get("key", "default") == "default"
+    assert tolerant.get_or_set("key", "made") == "made"
+    assert tolerant.add("key", 1) is False
+    assert tolerant.set("key", 1) is None
+    assert tolerant.set_many({"a": 1, "b": 2}) == ["a", "b"]
+    assert tolerant.get_many(["a", "b"]) == {}
+    assert tolerant.has_key("a") is False
+    assert tolerant.delete("a") is False
+    with pytest.raises(ValueError):
+        tolerant.incr("count")
+    # One warning, not one for each operation.
+    assert caplog.text.count("Cache unavailable, going on without it") == 1
+
+    strict = RedisCache(f"redis://127.0.0.1:{free_port()}/0", {})
+    with pytest.raises(RedisConnectionError, match="Connection refused"):
+        strict.get("key")
+    with pytest.raises(CacheUnavailable):  # not tried again at once
+        strict.get("key")
