@@ -1,11 +1,15 @@
 """gunicorn's settings for the web process: `gunicorn -c python:psgsite.gunicorn psgsite.wsgi`.
-Each can be changed from the environment (GUNICORN_CMD_ARGS, WEB_CONCURRENCY, PORT)."""
+Each can be changed from the environment (GUNICORN_CMD_ARGS, GUNICORN_HOST, PORT,
+WEB_CONCURRENCY, GUNICORN_THREADS)."""
 
 import os
 
 from psgsite.json_logging import json_logging
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# The loopback address only, unless told otherwise: readers come through the proxy, whose
+# X-Forwarded-For the site trusts; a platform that routes to the container's own address sets
+# GUNICORN_HOST=0.0.0.0.
+bind = f"{os.environ.get('GUNICORN_HOST') or '127.0.0.1'}:{os.environ.get('PORT', '8000')}"
 # Threads for requests that wait on the database or the mail server; two workers with Redis.
 # Without Redis each process has a cache of its own, which would go stale where another process
 # changed what it holds (the site's address, say): one worker then, and threads.

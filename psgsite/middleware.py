@@ -2,6 +2,7 @@ from csp.middleware import CSPMiddleware
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -17,3 +18,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         elif request.path.startswith(reverse("wagtailadmin_home")):
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return parts
+
+
+class PrivateWhenLoggedInMiddleware:
+    """What a logged-in user is sent (the editors' bar, a preview, the admin) is marked private,
+    so that no shared cache (a CDN, a proxy) keeps it for someone else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Only a request with a session can be logged in; others are not made to read one.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response

@@ -17,6 +17,12 @@ Only anonymous GET requests are served from the cache: a request carrying a sess
 logged-in editor, a preview, a page unlocked with its password) or a message goes through, and
 only a plain 200 response that sets no cookie, holds no CSRF token (a form), varies on nothing
 but the session cookie and does not forbid caching is kept.
+
+The number of entries is bounded by the pages the site has, not by the addresses anyone can
+write: a page is kept under its path and the query parameters it was rendered from, each in the
+form the page itself links to (home/parameters.py). Trackers' parameters (utm_*, fbclid...) are
+left out of the key, so a shared link is served the page everyone gets; a request with any other
+parameter, or another spelling of one, is answered uncached and adds nothing.
 """
 
 import functools
@@ -25,8 +31,7 @@ import logging
 import math
 import time
 import uuid
-
-from redis.exceptions import RedisError
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -47,17 +52,20 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from membership.models import MembershipType
 from news.models import EventPage
 
+from .redis_cache import CACHE_ERRORS, CacheUnavailable
 from .scheduler import publishable_models
 
 logger = logging.getLogger("psgsite.page_cache")
 
 GENERATION_KEY = "generation"
-# What a cache server that is down or unreachable raises (local memory raises nothing).
-CACHE_ERRORS = (RedisError, OSError)
 NO_CHANGE_DUE = math.inf
 
 # What public pages show, beyond the pages themselves and the rows that belong to them (their
 # orderables and topics, which have a ParentalKey to the page).
+# Parameters that trackers add to shared links; no page reads them.
+TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid"}
+TRACKING_PARAMETERS |= {"mc_eid", "_ga", "_gl", "igshid", "yclid", "twclid", "ttclid", "ref"}
+
 CONTENT_MODELS = (
     Page,
     Site,
@@ -88,7 +96,9 @@ class PageCacheMiddleware:
         if not seconds or not is_cacheable_request(request):
             return self.get_response(request)
 
-        key = "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        parameters = keyed_parameters(request)
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(parameters)}"
+        key = "page:" + hashlib.sha256(address.encode()).hexdigest()
         now = time.time()
         try:
             found = page_cache().get_many([GENERATION_KEY, key])
@@ -99,14 +109,20 @@ class PageCacheMiddleware:
             # Worked out before rendering: a change due after this moment is not in the page.
             until = min(now + seconds, next_change_due(generation, now))
         except CACHE_ERRORS as error:
-            # The site goes on without its cache; /health/ reports the failure too.
-            logger.warning("Page cache unavailable, serving uncached: %r", error)
+            # The site goes on without its cache; /health/ reports the failure too. A server
+            # left alone after a failure was reported then.
+            if not isinstance(error, CacheUnavailable):
+                logger.warning("Page cache unavailable, serving uncached: %r", error)
             return self.get_response(request)
         except DatabaseError:
             until = now  # the page is rendered (or fails) as without a cache, and not kept
 
         response = self.get_response(request)
-        if until > now and is_cacheable_response(request, response):
+        if (
+            until > now
+            and is_cacheable_response(request, response)
+            and parameters == rendered_from(request, parameters)
+        ):
             entry = {
                 "generation": generation,
                 "until": until,
@@ -127,6 +143,23 @@ def is_cacheable_request(request):
     return request.method == "GET" and not (
         settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
     )
+
+
+def keyed_parameters(request):
+    """The query parameters that can make the page differ, sorted: all but trackers'."""
+    return sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if not (name in TRACKING_PARAMETERS or name.startswith("utm_"))
+        for value in values
+    )
+
+
+def rendered_from(request, parameters):
+    """The parameters among `parameters` that the view read, in their canonical form; equal to
+    them only where each was read, given once and spelled as the page spells it."""
+    read = getattr(request, "parameters_read", {})
+    return [(name, read[name]) for name, _value in parameters if name in read]
 
 
 def is_cacheable_response(request, response):

@@ -4,18 +4,13 @@ from django.views.static import serve
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import views as sitemaps
 from wagtail.documents import urls as wagtaildocs_urls
 
-from .views import SITEMAPS, health, robots_txt, search
+from .views import health, robots_txt, search, sitemap_index, sitemap_section
 
 urlpatterns = [
-    path(
-        "sitemap.xml",
-        sitemaps.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
-    ),
-    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap.xml", sitemap_index),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt),
     path("health/", health, name="health"),
     path("search/", search, name="search"),

@@ -1,5 +1,6 @@
 import logging
 import math
+import re
 import unicodedata
 
 from django.core.cache import cache
@@ -11,10 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps import views as sitemaps
 from wagtail.models import Page
 from wagtail.search.utils import parse_query_string
 
 from home.pagination import paginate
+from home.parameters import read_parameter
 
 from .search import search_pages
 
@@ -52,6 +55,17 @@ def public_pages(site):
 SITEMAPS = {"pages": PagesSitemap}
 
 
+def sitemap_index(request):
+    return sitemaps.index(request, SITEMAPS, sitemap_url_name="sitemap_section")
+
+
+def sitemap_section(request, section):
+    """A section of the sitemap: ?p=2... as the index links to it (another number is a 404)."""
+    number = request.GET.get("p", "")
+    read_parameter(request, "p", number if re.fullmatch(r"[1-9][0-9]{0,5}", number) else None)
+    return sitemaps.sitemap(request, SITEMAPS, section=section)
+
+
 @require_GET
 def robots_txt(request):
     """Crawlers may read every public page; the admin and search results are not for them."""
@@ -68,6 +82,8 @@ def robots_txt(request):
 @require_GET
 def health(request):
     """For load balancers and monitors: can this server reach its database and its cache? It
+    answers 503 only when the server cannot serve, without its database; without its cache the
+    site is served uncached, so a load balancer must keep sending readers (200, "degraded"). It
     reads no session and sets no cookie."""
     checks = {"database": _check_database, "cache": _check_cache}
     results = {}
@@ -78,10 +94,11 @@ def health(request):
         except Exception as error:
             logger.error("Health check: %s failed: %s: %s", name, type(error).__name__, error)
             results[name] = "failed"
-    healthy = all(result == "ok" for result in results.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "failed", **results}, status=200 if healthy else 503
-    )
+    if results["database"] != "ok":
+        status = "failed"
+    else:
+        status = "ok" if all(result == "ok" for result in results.values()) else "degraded"
+    return JsonResponse({"status": status, **results}, status=503 if status == "failed" else 200)
 
 
 def _check_database():
@@ -91,6 +108,9 @@ def _check_database():
 
 
 def _check_cache():
+    if hasattr(cache, "check"):  # Redis: its errors, which its tolerant cache would hide
+        cache.check()
+        return
     cache.set("health-check", "ok", timeout=10)
     if cache.get("health-check") != "ok":
         raise RuntimeError("the cache did not keep a value")
@@ -105,6 +125,7 @@ def search(request):
     query = clean_query(request.GET.get("q", ""))
     shortened = len(query) > SEARCH_QUERY_MAX_LENGTH
     query = query[:SEARCH_QUERY_MAX_LENGTH].strip()
+    read_parameter(request, "q", query)
     results = None
     more = False
     if query:

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "psgsite.middleware.PrivateWhenLoggedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "psgsite.middleware.ContentSecurityPolicyMiddleware",
@@ -82,6 +83,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "psgsite.urls"
+# Staff log in to the admin; the login form of login-only pages sends them back to the page.
+LOGIN_REDIRECT_URL = "wagtailadmin_home"
 
 TEMPLATES = [
     {
@@ -155,16 +158,22 @@ STORAGES = {
 # each process keeps its own in memory, which is right only where one process serves the site
 # (gunicorn then runs one worker: psgsite/gunicorn.py).
 # The "pages" cache holds the pages served to anonymous readers (psgsite/page_cache.py).
+# With Redis down or full the site goes on uncached (psgsite/redis_cache.py); a server that does
+# not answer is given up on within a second. Production's Redis needs a memory cap and an
+# eviction policy (README, "Redis").
 if os.environ.get("REDIS_URL"):
+    _REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     CACHES = {
         "default": {
-            "BACKEND": "psgsite.redis_cache.RedisCache",
+            "BACKEND": "psgsite.redis_cache.TolerantRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": _REDIS_OPTIONS,
         },
         "pages": {
             "BACKEND": "psgsite.redis_cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "pages",
+            "OPTIONS": _REDIS_OPTIONS,
         },
     }
 else:

@@ -61,28 +61,33 @@ def static_root(tmp_path_factory):
 
 
 @pytest.fixture
-def start_production_server(transactional_db, static_root):
+def start_production_server(transactional_db, static_root, tmp_path):
     """Starts gunicorn with the production settings; call with environment changes. Each server
-    is stopped when the test ends; its output is kept in `.output()`."""
+    is stopped when the test ends. Its output goes to a file (a pipe that no one reads would
+    stop the server once full), read with `.output()`."""
     servers = []
 
     def start(**env):
         port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:psgsite.gunicorn", "psgsite.wsgi"],
-            env=production_env(
-                PORT=str(port),
-                WEB_CONCURRENCY="1",
-                DJANGO_STATIC_ROOT=str(static_root),
-                WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
-                **env,
-            ),
-            cwd=settings.BASE_DIR,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+        log = tmp_path / f"gunicorn-{port}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "python:psgsite.gunicorn", "psgsite.wsgi"],
+                env=production_env(
+                    PORT=str(port),
+                    WEB_CONCURRENCY="1",
+                    DJANGO_STATIC_ROOT=str(static_root),
+                    WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
+                    **env,
+                ),
+                cwd=settings.BASE_DIR,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        server = SimpleNamespace(
+            url=f"http://127.0.0.1:{port}", port=port, process=process, output=log.read_text
         )
-        server = SimpleNamespace(url=f"http://127.0.0.1:{port}", port=port, process=process)
         servers.append(server)
 
         def answers():
@@ -93,7 +98,7 @@ def start_production_server(transactional_db, static_root):
                 return process.poll() is not None
 
         assert wait_until(answers, timeout=60)
-        assert process.poll() is None, process.stdout.read()
+        assert process.poll() is None, server.output()
         return server
 
     yield start
@@ -156,9 +161,67 @@ def spawn(tmp_path, transactional_db, static_root):
 
     yield start
     for process in processes:
+        if process.poll() is not None:
+            continue
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+class RedisServer:
+    """A Redis server of a test's own, on a free loopback port, that the test may stop, fill and
+    start again (the shared one on 6379 serves other tests meanwhile)."""
+
+    def __init__(self, folder, options):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder = folder
+        self.options = options
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "no", "--dir", str(self.folder), *self.options],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        assert wait_until(self.answers, timeout=20), "Redis did not start"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+    def client(self):
+        import redis
+
+        return redis.Redis.from_url(self.url)
+
+    def answers(self):
+        import redis
+
+        try:
+            return self.client().ping()
+        except redis.ConnectionError:
+            return False
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """Starts a Redis server of the test's own with redis-server's options; all are stopped
+    when the test ends."""
+    servers = []
+
+    def start(*options):
+        server = RedisServer(tmp_path, options)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        if server.process.poll() is None:
+            server.stop()

@@ -363,6 +363,69 @@ class TestChangesByTheClock:
         assert EventPage.objects.get(title="Vigil").live
 
 
+class TestBoundedKeys:
+    """Anyone can write addresses: the entries are bounded by the pages the site has."""
+
+    def entries(self):
+        cache = page_cache()
+        if hasattr(cache, "_cache") and isinstance(cache._cache, dict):  # local memory
+            return sum(1 for key in cache._cache if ":page:" in key)
+        return len(cache._cache.get_client().keys("pages:*:page:*"))
+
+    def test_trackers_parameters_are_served_the_page_everyone_gets(self, site, reader):
+        story = site["story"].url
+        warm(reader, [story])
+        kept = self.entries()
+        for query in ("utm_source=newsletter&utm_medium=email", "fbclid=IwAR0abc", "gclid=x1"):
+            response = reader.get(f"{story}?{query}")
+            assert response["X-Cache"] == "hit", query
+            assert "Conga mine dispute" in text(response)
+        assert self.entries() == kept
+
+    def test_a_parameter_no_page_reads_adds_nothing(self, site, reader):
+        story, index = site["story"].url, site["index"].url
+        warm(reader, [story, index])
+        kept = self.entries()
+        for n in range(20):
+            for url in (f"{story}?x={n}", f"/?cachebuster={n}", f"{index}?page=1&x={n}"):
+                response = reader.get(url)
+                assert response.status_code == 200, url
+                assert "X-Cache" not in response, url
+        assert self.entries() == kept
+
+    def test_a_page_number_is_kept_only_as_the_page_links_to_it(self, site, reader):
+        for day in range(1, 13):
+            NewsPageFactory(parent=site["index"], title=f"Item {day}")
+        index = site["index"].url
+        warm(reader, [index, index + "?page=2", index + "?page=2&utm_campaign=x"])
+        kept = self.entries()
+        # Other spellings render page 1 or the last page, and are not kept as new entries.
+        for query in ("page=02", "page=2.0", "page=999", "page=-1", "page=abc", "page=1&page=2"):
+            for _ in range(2):
+                response = reader.get(f"{index}?{query}")
+                assert response.status_code == 200, query
+                assert "X-Cache" not in response, query
+        assert "Page 2 of 2" in text(reader.get(index + "?page=999"))
+        assert self.entries() == kept
+
+    def test_search_is_kept_under_the_query_it_shows(self, site, reader):
+        warm(reader, ["/search/?q=Cajamarca", "/search/?q=Cajamarca&utm_source=x"])
+        kept = self.entries()
+        for query in ("q=+Cajamarca", "q=Cajamarca++", "q=Cajamarca&x=1"):
+            response = reader.get(f"/search/?{query}")
+            assert "Conga mine dispute" in text(response), query
+            assert "X-Cache" not in reader.get(f"/search/?{query}"), query
+        assert self.entries() == kept
+
+    def test_a_sitemap_section_is_kept_only_under_its_number(self, site, reader):
+        warm(reader, ["/sitemap-pages.xml", "/sitemap-pages.xml?p=1"])
+        kept = self.entries()
+        assert reader.get("/sitemap-pages.xml?p=01").status_code == 200
+        assert "X-Cache" not in reader.get("/sitemap-pages.xml?p=01")
+        assert reader.get("/sitemap-pages.xml?p=2").status_code == 404
+        assert self.entries() == kept
+
+
 def test_the_redis_cache_keeps_one_client_for_its_operations(settings):
     """psgsite/redis_cache.py: Django's makes a client for every operation."""
     settings.CACHES = {

@@ -56,6 +56,9 @@ from psgsite.views import clean_query
 from tests.conftest import load_site_content
 from tests.editorial import EditorialTestCase, edit_form, paragraph
 from tests.factories import MembershipTypeFactory, UserFactory
+from tests.psgsite.test_scale_out import log_in as log_in_to
+from tests.psgsite.test_scale_out import staff as staff_user
+from tests.psgsite.web_client import WebClient
 
 Document = get_document_model()
 Image_ = get_image_model()  # PIL's Image is the picture library
@@ -813,3 +816,24 @@ def test_cookies_are_secure_and_same_site(production):
     health = requests.get(session + "/health/", headers=HTTPS, timeout=10)
     assert health.status_code == 200
     assert "Set-Cookie" not in health.headers
+
+
+def test_what_a_logged_in_editor_is_sent_no_shared_cache_keeps(production):
+    """Pages with the editors' bar, and the admin, are private; readers' pages are not."""
+    reader, editor = WebClient(), WebClient()
+    log_in_to(editor, production, staff_user("mo", is_superuser=True))
+    for path in ("/", "/about-us/", "/news/", "/admin/"):
+        seen = editor.get(production.url + path)
+        assert seen.status == 200, path
+        assert "private" in seen.headers["Cache-Control"], path
+    assert "<wagtail-userbar" in editor.get(production.url + "/about-us/").text
+    for path in ("/", "/about-us/", "/news/"):
+        assert "private" not in reader.get(production.url + path).headers.get("Cache-Control", "")
+
+
+def test_the_login_without_a_page_to_return_to_lands_in_the_admin(client, staff):
+    form = client.get(reverse("wagtailcore_login"))
+    assert form.status_code == 200
+    response = client.post(reverse("wagtailcore_login"), {"username": "edna", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
