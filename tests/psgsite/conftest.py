@@ -2,18 +2,21 @@
 collected and served by whitenoise, on the test database."""
 
 import os
+import signal
 import subprocess
 import sys
 import urllib.request
 from types import SimpleNamespace
 
 import pytest
+import requests
 
 from django.conf import settings
 
 from tests.conftest import free_port, test_database_url, wait_until
 
 SECRET_KEY = "a-production-test-key-that-is-long-and-random-enough-0123456789"
+PROCFILE = settings.BASE_DIR / "Procfile"
 
 
 def production_env(**changes):
@@ -105,6 +108,67 @@ def start_production_server(transactional_db, static_root, tmp_path):
             server.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.process.kill()
+
+
+def procfile():
+    """The Procfile's processes: name -> command."""
+    lines = PROCFILE.read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+@pytest.fixture
+def spawn(tmp_path, transactional_db, static_root):
+    """Starts a web process that need not be healthy (unlike start_production_server): returns
+    it once it answers /health/ at all. Its output goes to a file, read with `.output()`."""
+    processes = []
+
+    def start(command=None, **env):
+        port = free_port()
+        log = tmp_path / f"web-{port}.log"
+        environment = production_env(
+            PORT=str(port),
+            WEB_CONCURRENCY="1",
+            DJANGO_STATIC_ROOT=str(static_root),
+            WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
+            **env,
+        )
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                # A Procfile's line is run by a shell, as a process manager runs it.
+                ["sh", "-c", f"exec {command}"]
+                if command
+                else [sys.executable, "-m", "gunicorn", *procfile()["web"].split()[1:]],
+                env=environment,
+                cwd=settings.BASE_DIR,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                # A group of its own, so that the shell and what it started stop together.
+                start_new_session=True,
+            )
+        processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+
+        def answers():
+            try:
+                requests.get(url + "/health/", timeout=2)
+                return True
+            except requests.RequestException:
+                return process.poll() is not None
+
+        assert wait_until(answers, timeout=60)
+        assert process.poll() is None, log.read_text()
+        return SimpleNamespace(url=url, port=port, process=process, output=log.read_text)
+
+    yield start
+    for process in processes:
+        if process.poll() is not None:
+            continue
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 class RedisServer:

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import urllib.parse
@@ -37,14 +36,13 @@ from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS
 from tests.conftest import free_port, load_site_content, wait_until
 from tests.factories import MembershipTypeFactory, NewsPageFactory
 from tests.membership.conftest import application_data
-from tests.psgsite.conftest import SECRET_KEY, production_env, run_production
+from tests.psgsite.conftest import SECRET_KEY, procfile, production_env, run_production
 
 REQUIRED = ["DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS", "WAGTAILADMIN_BASE_URL"]
 ONE_YEAR = 365 * 24 * 60 * 60
 # The Redis database these tests use, and flush, on the local server: one for each test database,
 # as `make test` runs the SQLite and PostgreSQL suites side by side (test_scale_out.py has 14).
 REDIS_TEST_DB = 13 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else 12
-PROCFILE = settings.BASE_DIR / "Procfile"
 
 
 def json_lines(output):
@@ -62,11 +60,6 @@ def json_lines(output):
         # An ISO 8601 time with its offset from UTC.
         assert datetime.datetime.fromisoformat(record["time"]).utcoffset() is not None, record
     return records
-
-
-def procfile():
-    lines = PROCFILE.read_text().splitlines()
-    return dict(line.split(": ", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
 class Visitor:
@@ -107,61 +100,6 @@ class Visitor:
         assert page.status_code == 200, (path, page.status_code)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         return self.request("POST", path, data={"csrfmiddlewaretoken": token, **data}, files=files)
-
-
-@pytest.fixture
-def spawn(tmp_path, transactional_db, static_root):
-    """Starts a web process that need not be healthy (unlike start_production_server): returns
-    it once it answers /health/ at all. Its output goes to a file, read with `.output()`."""
-    processes = []
-
-    def start(command=None, **env):
-        port = free_port()
-        log = tmp_path / f"web-{port}.log"
-        environment = production_env(
-            PORT=str(port),
-            WEB_CONCURRENCY="1",
-            DJANGO_STATIC_ROOT=str(static_root),
-            WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
-            **env,
-        )
-        with log.open("w") as out:
-            process = subprocess.Popen(
-                # A Procfile's line is run by a shell, as a process manager runs it.
-                ["sh", "-c", f"exec {command}"]
-                if command
-                else [sys.executable, "-m", "gunicorn", *procfile()["web"].split()[1:]],
-                env=environment,
-                cwd=settings.BASE_DIR,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                # A group of its own, so that the shell and what it started stop together.
-                start_new_session=True,
-            )
-        processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-
-        def answers():
-            try:
-                requests.get(url + "/health/", timeout=2)
-                return True
-            except requests.RequestException:
-                return process.poll() is not None
-
-        assert wait_until(answers, timeout=60)
-        assert process.poll() is None, log.read_text()
-        return SimpleNamespace(url=url, port=port, process=process, output=log.read_text)
-
-    yield start
-    for process in processes:
-        if process.poll() is not None:
-            continue
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 # 1. Refusal to start without the required settings
