@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -61,6 +62,18 @@ def queue_application_emails(application, join_page, site):
             application.reference,
         )
     return QueuedEmail.objects.bulk_create(emails)
+
+
+def send_now(emails):
+    """Tries the emails just queued at once. What cannot go now is the scheduler's: a failed
+    send is queued again by send_queued, and a database gone away meanwhile must not turn a
+    stored application into an error page for the person who sent it."""
+    for email in emails:
+        try:
+            send_queued(email.pk)
+        except DatabaseError as error:
+            logger.error("Left %s to the scheduler: %s: %s", email, type(error).__name__, error)
+            return
 
 
 def send_due_emails(now=None):

@@ -12,7 +12,7 @@ from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
 from home.models import ListingFields
-from membership.emails import queue_application_emails, send_queued
+from membership.emails import queue_application_emails, send_now
 from membership.forms import ApplicationForm
 from membership.throttle import over_limit
 
@@ -94,8 +94,7 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
         with transaction.atomic():
             application = form.save()
             emails = queue_application_emails(application, self, self.get_site())
-        for email in emails:
-            send_queued(email.pk)
+        send_now(emails)
         token = signing.dumps(application.pk, salt=THANKS_SALT)
         return redirect(f"{self.url}{self.reverse_subpage('thanks')}?application={token}")
 

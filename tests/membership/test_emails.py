@@ -5,16 +5,20 @@ import logging
 import socket
 from datetime import timedelta
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
+from django.conf import settings
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from membership.emails import send_due_emails, send_queued
+from membership.emails import send_due_emails, send_now, send_queued
 from membership.models import MembershipApplication, QueuedEmail
 from psgsite.scheduler import run_pass
+from tests.conftest import test_database_url
 from tests.membership.conftest import SECRETARY, application_data
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +130,29 @@ def test_an_email_being_sent_is_not_sent_again_by_another_scheduler(
     # A scheduler that died while sending leaves the email to go when its lease ends.
     assert send_due_emails(now=now + timedelta(minutes=6)) == (1, 0)
     assert len(inbox.messages) == 1 and not QueuedEmail.objects.exists()
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="Holds a lock from a second PostgreSQL connection",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_database_away_while_sending_leaves_the_emails_to_the_scheduler(mail_server, caplog):
+    """The person who applied is not shown an error for it: their application is stored."""
+    inbox = mail_server()
+    emails = [QueuedEmail.objects.create(to=["a@example.org"], subject="Hi", body="Hi")]
+    blocker = psycopg.connect(test_database_url(), autocommit=False)
+    try:
+        blocker.execute(f"LOCK TABLE {QueuedEmail._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = '500ms'")
+        send_now(emails)  # the claim times out: a database error, and no exception
+    finally:
+        blocker.rollback()
+        blocker.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+    assert "to the scheduler: OperationalError: canceling statement" in caplog.text
+    assert inbox.messages == []
+    assert send_due_emails() == (1, 0)
+    assert len(inbox.messages) == 1
