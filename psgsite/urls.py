@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps import views as sitemaps
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .passwords import document_password, page_password
 from .views import SITEMAPS, health, robots_txt, search
 
 urlpatterns = [
@@ -20,6 +21,13 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("search/", search, name="search"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's password forms of private pages and documents, with a limit on wrong tries;
+    # before Wagtail's own at the same addresses.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        page_password,
+    ),
+    path("documents/authenticate_with_password/<int:restriction_id>/", document_password),
     path("documents/", include(wagtaildocs_urls)),
 ]
 
