@@ -396,6 +396,15 @@ class MediaLibraryTests(EditorialTestCase):
             self.assertEqual(response.status_code, 302, kind)
             self.assertFalse(type(item).objects.filter(pk=item.pk).exists(), kind)
 
+    def test_editors_cannot_lift_a_collections_privacy_nor_manage_collections(self):
+        privacy = reverse("wagtailadmin_collections:set_privacy", args=[self.private_drafts.pk])
+        assert_refused(self, self.client.post(privacy, {"restriction_type": "none"}), privacy)
+        self.assertTrue(self.private_drafts.view_restrictions.exists())
+        add = reverse("wagtailadmin_collections:add")
+        response = self.client.post(add, {"name": "Mine", "parent": self.uploads.pk})
+        assert_refused(self, response, add)
+        self.assertFalse(Collection.objects.filter(name="Mine").exists())
+
     def test_editors_choose_files_from_every_collection(self):
         for kind in self.KINDS:
             titles = {
@@ -410,6 +419,14 @@ class MediaLibraryTests(EditorialTestCase):
 
     def test_moderators_keep_every_collection(self):
         self.client.force_login(self.moderator)
+        add = reverse("wagtailadmin_collections:add")
+        response = self.client.post(add, {"name": "Campaigns", "parent": self.root.pk})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Collection.objects.filter(name="Campaigns").exists())
+        privacy = reverse("wagtailadmin_collections:set_privacy", args=[self.private_drafts.pk])
+        response = self.client.post(privacy, {"restriction_type": "none"})
+        self.assertEqual(response.json()["step"], "set_privacy_done")
+        self.assertFalse(self.private_drafts.view_restrictions.exists())
         for kind in self.KINDS:
             for where, collection in {**self.closed, "editors' uploads": self.uploads}.items():
                 what = f"{kind} in {where}"
