@@ -5,7 +5,7 @@ Its two password forms are wrapped here, at their own addresses: wrong passwords
 address are counted for each restriction and in all, and past a limit the address is locked out
 for a while, with a 429 and the form saying until when; while locked, even the right password
 is refused. Counted in the cache that all the app servers share, by the address that
-home.client_ip sees.
+home.client_ip sees; where the cache keeps nothing (its server down) nothing is limited.
 """
 
 import datetime
@@ -33,7 +33,7 @@ from home.rate_limit import count
 logger = logging.getLogger(__name__)
 
 # Wrong passwords in WINDOW seconds from the first: so many for one restriction lock the address
-# out of that restriction, so many across restrictions lock it out of all of them.
+# out of that restriction for LOCKOUT seconds, so many across restrictions out of all of them.
 TRIES_PER_RESTRICTION = 5
 TRIES_PER_ADDRESS = 15
 WINDOW = 30 * 60
@@ -48,7 +48,8 @@ class Limit(NamedTuple):
 
 
 class PasswordTries:
-    """One address's wrong passwords for one restriction ("page" or "collection", and its id)."""
+    """One address's tries at the password of one restriction ("page" or "collection", and its
+    id)."""
 
     def __init__(self, request, kind, restriction_id):
         self.restriction = f"{kind} restriction {restriction_id}"
@@ -67,6 +68,7 @@ class PasswordTries:
                 "every password form",
             ),
         ]
+        self.counts = []
 
     def locked_until(self):
         """When the lockout of this address from this restriction ends; None if it is not
@@ -74,39 +76,62 @@ class PasswordTries:
         locks = cache.get_many([limit.lock for limit in self.limits])
         return max(locks.values(), default=None)
 
+    def take(self):
+        """Counts a try before its password is checked, so that tries sent at once cannot pass
+        the limit together; returns when the lockout ends if the limit is already used up."""
+        self.counts = [count(limit.tries, WINDOW) for limit in self.limits]
+        return self._lock(lambda tries, most: tries > most)
+
     def failed(self):
-        """Counts a wrong password; returns when the lockout it starts ends, if it starts one."""
-        until = None
+        """The password was wrong: returns when the lockout ends if that used up the limit."""
+        return self._lock(lambda tries, most: tries >= most)
+
+    def forgive(self):
+        """The password was right: the try is not held against the address (nor against others
+        behind the same address, an office's readers say)."""
         for limit in self.limits:
-            if count(limit.tries, WINDOW) >= limit.most:
-                until = timezone.now() + datetime.timedelta(seconds=LOCKOUT)
-                cache.set(limit.lock, until, timeout=LOCKOUT)
-                logger.warning(
-                    "Too many wrong passwords for %s: an address is locked out of %s for %d "
-                    "minutes",
-                    self.restriction,
-                    limit.scope,
-                    LOCKOUT // 60,
-                )
+            try:
+                cache.decr(limit.tries)
+            except ValueError:  # expired meanwhile, or the cache keeps nothing
+                pass
+
+    def _lock(self, over):
+        until = None
+        for limit, tries in zip(self.limits, self.counts, strict=True):
+            if over(tries, limit.most):
+                ends = timezone.now() + datetime.timedelta(seconds=LOCKOUT)
+                if cache.add(limit.lock, ends, timeout=LOCKOUT):
+                    logger.warning(
+                        "Too many wrong passwords for %s: an address is locked out of %s for "
+                        "%d minutes",
+                        self.restriction,
+                        limit.scope,
+                        LOCKOUT // 60,
+                    )
+                else:  # locked already, by a try sent at the same time
+                    ends = cache.get(limit.lock)
+                until = max(filter(None, [until, ends]), default=None)
         return until
 
 
 def limit_tries(kind, restriction_kwarg, locked_form):
-    """Wraps one of Wagtail's password views: a POST from a locked-out address is answered with
-    `locked_form` and never checked, and a wrong password is counted."""
+    """Wraps one of Wagtail's password views: a password sent from a locked-out address is
+    answered with `locked_form` and never checked, and every other is counted."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, **kwargs):
-            if request.method != "POST":
+            # Without a password the form is only shown again: no guess to count.
+            if request.method != "POST" or not request.POST.get("password"):
                 return view(request, **kwargs)
             tries = PasswordTries(request, kind, kwargs[restriction_kwarg])
-            until = tries.locked_until()
+            until = tries.locked_until() or tries.take()
             if until is None:
                 response = view(request, **kwargs)
-                # Wagtail shows the form again (a 200) for a password it does not accept, and
-                # redirects once it does.
-                if response.status_code != 200 or not request.POST.get("password"):
+                # Wagtail redirects once it accepts the password, and shows the form again (a
+                # 200) for one it does not.
+                if response.status_code != 200:
+                    tries.forgive()
                     return response
                 until = tries.failed()
                 if until is None:

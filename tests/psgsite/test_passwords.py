@@ -5,13 +5,15 @@ The admin login's own lockout is in tests/psgsite/test_security.py."""
 
 import logging
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 
 from django.core.cache import cache
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
@@ -128,6 +130,29 @@ def test_the_right_password_before_the_limit_opens_the_page(client, pages):
     response = send(client, private, private.password)
     assert opened(client, private, response)
     assert private.content in client.get(private.shown).content.decode()
+
+
+def test_readers_behind_one_address_who_know_the_password_are_never_locked_out(pages):
+    """An office's readers share an address: the right password is not held against it."""
+    private = pages[0]
+    for reader in range(3 * TRIES_PER_ADDRESS):
+        client = Client()
+        assert opened(client, private, send(client, private, private.password)), reader
+    for attempt in range(TRIES_PER_RESTRICTION - 1):
+        assert send(Client(), private, f"wrong-{attempt}").status_code == 200
+
+
+def test_a_try_is_counted_before_its_password_is_checked(client, pages):
+    """As tries sent at once to several threads or servers are counted: with as many taken
+    and not yet answered as the limit allows, the next is refused unchecked, even the right
+    password."""
+    private = pages[0]
+    request = RequestFactory().post("/", REMOTE_ADDR=ADDRESS)
+    for _ in range(TRIES_PER_RESTRICTION):
+        PasswordTries(request, private.kind, private.restriction.pk).take()
+    response = send(client, private, private.password)
+    assert_locked(response)
+    assert not opened(client, private, response)
 
 
 def test_another_address_is_not_locked_out(client, pages):
@@ -301,3 +326,35 @@ def test_where_the_cache_keeps_nothing_the_passwords_are_not_limited(client, pag
     for attempt in range(TRIES_PER_ADDRESS + 1):
         assert send(client, private, f"wrong-{attempt}").status_code == 200, attempt
     assert opened(client, private, send(client, private, private.password))
+
+
+def test_tries_sent_all_at_once_cannot_pass_the_limit_together(start_production_server, home):
+    """A burst of wrong passwords from one address, answered by the server's threads at once:
+    as many are answered as wrong as the limit allows, and the others are refused."""
+    private = private_page(home, 9)
+    server = start_production_server()
+    form = WebClient().get(server.url + private.shown)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    cookie = re.search(r"csrftoken=([^;]+)", form.headers["Set-Cookie"]).group(1)
+    start = threading.Barrier(3 * TRIES_PER_RESTRICTION)
+
+    def guess(n):
+        start.wait(timeout=30)
+        return (
+            WebClient()
+            .post(
+                server.url + private.url,
+                {
+                    "csrfmiddlewaretoken": token,
+                    "password": f"wrong-{n}",
+                    "return_url": private.shown,
+                },
+                headers={"Cookie": f"csrftoken={cookie}"},
+            )
+            .status
+        )
+
+    with ThreadPoolExecutor(max_workers=3 * TRIES_PER_RESTRICTION) as pool:
+        answers = sorted(pool.map(guess, range(3 * TRIES_PER_RESTRICTION)))
+    assert answers.count(200) == TRIES_PER_RESTRICTION - 1
+    assert answers.count(429) == 2 * TRIES_PER_RESTRICTION + 1
