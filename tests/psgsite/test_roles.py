@@ -91,7 +91,10 @@ class TheRolesExist(EditorialTestCase):
                 group=editors, collection=root, permission=Permission.objects.get(codename=codename)
             )
         Collection.objects.filter(name=EDITORS_COLLECTION).update(name="Uploads by editors")
+        document = DocumentFactory(collection=root)
         set_up_roles()
+        document.refresh_from_db()
+        assert document.collection == root  # the files there stay, the moderators'
         assert not Collection.objects.filter(name=EDITORS_COLLECTION).exists()
         assert {grant for grant in collection_grants()[EDITORS] if grant[0] == "Root"} == {
             ("Root", "choose_document"),
