@@ -1,4 +1,5 @@
-"""The visitor's address, for login lockouts and the membership form's limit.
+"""The visitor's address, for login lockouts and the limits on the membership form and on the
+passwords of private pages and documents.
 
 Behind proxies (a load balancer, a CDN) the connecting address is the nearest proxy's, the same
 for everyone. Each trusted proxy appends the address it was reached from to X-Forwarded-For, so

@@ -10,8 +10,10 @@ class PsgsiteConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from .media_permissions import register as register_media_permissions
         from .page_cache import register_signal_handlers as register_page_cache
 
+        register_media_permissions()
         register_page_cache()
         if "wagtail.contrib.frontend_cache" in settings.INSTALLED_APPS:
             from .frontend_cache import register_signal_handlers

@@ -4,6 +4,11 @@ Wagtail's first migrations make "Editors" and "Moderators" groups with permissio
 tree and a "Moderators approval" workflow. Here editors are confined to the news, about and join
 sections, moderators keep the whole tree, membership secretaries manage applications and
 membership types (and nothing else), and every page goes through "Moderator approval".
+
+Images and documents likewise: editors upload into a collection of their own and change files
+there alone, and choose files from every collection for their pages; moderators keep every
+collection and manage the collections themselves, their privacy among them. Files in a private
+collection change only through those who manage it (psgsite/media_permissions.py).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -29,10 +34,14 @@ EDITORS = "Editors"
 MODERATORS = "Moderators"
 MEMBERSHIP_SECRETARIES = "Membership secretaries"
 WORKFLOW = "Moderator approval"
+EDITORS_COLLECTION = "Editors' uploads"
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 # Wagtail lets whoever may change an image or document delete it as well.
 MEDIA_PERMISSIONS = ["add", "change", "choose"]
+COLLECTION_PERMISSIONS = ["add", "change", "delete"]
+MEDIA_MODELS = [("wagtailimages", "image"), ("wagtaildocs", "document")]
+COLLECTION_MODEL = ("wagtailcore", "collection")
 # Applications come from the join page alone, so no one is given "add" for them.
 SECRETARY_PERMISSIONS = {
     "membershipapplication": ["view", "change", "delete"],
@@ -84,8 +93,15 @@ def set_up_roles():
             ],
         )
     )
-    _grant_media(editors, MEDIA_PERMISSIONS)
-    _grant_media(moderators, MEDIA_PERMISSIONS)
+    root_collection = Collection.get_first_root_node()
+    uploads = editors_collection(editors)
+    for model in MEDIA_MODELS:
+        _grant_collections(
+            editors, model, {root_collection: ["choose"], uploads: ["add", "change"]}
+        )
+        _grant_collections(moderators, model, {root_collection: MEDIA_PERMISSIONS})
+    _grant_collections(editors, COLLECTION_MODEL, {})
+    _grant_collections(moderators, COLLECTION_MODEL, {root_collection: COLLECTION_PERMISSIONS})
 
     workflow = Workflow.objects.filter(name__in=[WORKFLOW, "Moderators approval"]).order_by(
         "pk"
@@ -102,21 +118,45 @@ def set_up_roles():
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
 
 
-def _grant_media(group, actions):
-    """Images and documents in every collection: upload, edit and choose them."""
+def editors_collection(editors):
+    """The collection editors upload into: the one they already hold, renamed or not, or
+    "Editors' uploads" under the root, made the first time."""
+    held = (
+        Collection.objects.filter(
+            depth__gt=1,
+            group_permissions__group=editors,
+            group_permissions__permission__codename__in=["add_image", "add_document"],
+        )
+        .order_by("path")
+        .first()
+    )
+    if held is not None:
+        return held
     root = Collection.get_first_root_node()
-    for app_label, model in (("wagtailimages", "image"), ("wagtaildocs", "document")):
-        wanted = [f"{action}_{model}" for action in actions]
-        GroupCollectionPermission.objects.filter(
-            group=group, permission__content_type__app_label=app_label
-        ).exclude(permission__codename__in=wanted).delete()
+    return root.get_children().filter(name=EDITORS_COLLECTION).first() or root.add_child(
+        name=EDITORS_COLLECTION
+    )
+
+
+def _grant_collections(group, model, grants):
+    """Exactly these permissions for the group on one model, {collection: actions}: any other
+    the group holds on that model, in any collection, is taken away."""
+    app_label, model_name = model
+    kept = []
+    for collection, actions in grants.items():
         for action in actions:
             permission = Permission.objects.get(
-                content_type__app_label=app_label, codename=f"{action}_{model}"
+                content_type__app_label=app_label, codename=f"{action}_{model_name}"
             )
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root, permission=permission
+            record, _ = GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=permission
             )
+            kept.append(record.pk)
+    GroupCollectionPermission.objects.filter(
+        group=group,
+        permission__content_type__app_label=app_label,
+        permission__content_type__model=model_name,
+    ).exclude(pk__in=kept).delete()
 
 
 def _grant(group, pages, codenames):

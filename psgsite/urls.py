@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .passwords import document_password, page_password
 from .views import health, robots_txt, search, sitemap_index, sitemap_section
 
 urlpatterns = [
@@ -15,6 +16,13 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("search/", search, name="search"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's password forms of private pages and documents, with a limit on wrong tries;
+    # before Wagtail's own at the same addresses.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        page_password,
+    ),
+    path("documents/authenticate_with_password/<int:restriction_id>/", document_password),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

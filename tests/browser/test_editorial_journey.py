@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
+from wagtail.images import get_image_model
+
 from news.models import NewsPage
-from psgsite.roles import EDITORS, MODERATORS, set_up_roles
+from psgsite.roles import EDITORS, EDITORS_COLLECTION, MODERATORS, set_up_roles
 from tests.browser.conftest import log_in
 from tests.conftest import wait_until
 from tests.factories import UserFactory
@@ -59,6 +61,10 @@ def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(
     assert "submitted for moderation" in editor.locator(".messages").inner_text()
     story = NewsPage.objects.get(title="Water protest in Cajamarca")
     assert not story.live
+    # The image went into the editors' own collection, the one the upload form offers them.
+    assert get_image_model().objects.get(title="Protest in Cajamarca").collection.name == (
+        EDITORS_COLLECTION
+    )
 
     # The moderator sets a go-live time (the next whole minute, at least 20 seconds away:
     # the admin schedules to the minute) and approves.

@@ -1,14 +1,36 @@
 """What each role may do, proved through the admin's own views."""
 
-from django.contrib.auth.models import Group
+import html
+import io
+import re
+
+from PIL import Image as PILImage
+
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Workflow, WorkflowState
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    GroupCollectionPermission,
+    Page,
+    Workflow,
+    WorkflowState,
+)
 from wagtail.permissions import policy_registry
 
-from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS, set_up_roles
+from psgsite.roles import (
+    EDITORS,
+    EDITORS_COLLECTION,
+    MEMBERSHIP_SECRETARIES,
+    MODERATORS,
+    set_up_roles,
+)
 from tests.editorial import EditorialTestCase, edit_form, paragraph
+from tests.factories import DocumentFactory, ImageFactory, UserFactory
 
 
 class TheRolesExist(EditorialTestCase):
@@ -33,9 +55,52 @@ class TheRolesExist(EditorialTestCase):
 
     def test_setting_up_again_changes_nothing(self):
         before = list(Group.objects.order_by("name").values_list("name", "permissions"))
+        collections = list(Collection.objects.values_list("pk", "name"))
+        grants = collection_grants()
         set_up_roles()
         assert list(Group.objects.order_by("name").values_list("name", "permissions")) == before
         assert Workflow.objects.filter(name="Moderator approval").count() == 1
+        assert list(Collection.objects.values_list("pk", "name")) == collections
+        assert collection_grants() == grants
+
+    def test_editors_own_one_collection_and_choose_from_all(self):
+        assert collection_grants()[EDITORS] == {
+            ("Root", "choose_document"),
+            ("Root", "choose_image"),
+            (EDITORS_COLLECTION, "add_document"),
+            (EDITORS_COLLECTION, "change_document"),
+            (EDITORS_COLLECTION, "add_image"),
+            (EDITORS_COLLECTION, "change_image"),
+        }
+        assert collection_grants()[MODERATORS] == {
+            ("Root", f"{action}_{model}")
+            for model, actions in [
+                ("document", ["add", "change", "choose"]),
+                ("image", ["add", "change", "choose"]),
+                ("collection", ["add", "change", "delete"]),
+            ]
+            for action in actions
+        }
+
+    def test_a_deploy_takes_the_root_from_editors_and_keeps_their_renamed_collection(self):
+        """As an earlier release left it: editors with add and change on the root."""
+        editors = Group.objects.get(name=EDITORS)
+        root = Collection.get_first_root_node()
+        for codename in ("add_document", "change_image"):
+            GroupCollectionPermission.objects.create(
+                group=editors, collection=root, permission=Permission.objects.get(codename=codename)
+            )
+        Collection.objects.filter(name=EDITORS_COLLECTION).update(name="Uploads by editors")
+        document = DocumentFactory(collection=root)
+        set_up_roles()
+        document.refresh_from_db()
+        assert document.collection == root  # the files there stay, the moderators'
+        assert not Collection.objects.filter(name=EDITORS_COLLECTION).exists()
+        assert {grant for grant in collection_grants()[EDITORS] if grant[0] == "Root"} == {
+            ("Root", "choose_document"),
+            ("Root", "choose_image"),
+        }
+        assert ("Uploads by editors", "add_document") in collection_grants()[EDITORS]
 
 
 class EditorTests(EditorialTestCase):
@@ -162,3 +227,220 @@ def assert_refused(test, response, url):
     test.assertEqual(response.url, "/admin/", url)
     messages = [str(m).strip() for m in response.wsgi_request._messages]
     test.assertIn("Sorry, you do not have permission to access this area.", messages, url)
+
+
+NEW_PDF = b"%PDF-1.4\n% replaced\n%%EOF\n"
+
+
+def collection_grants():
+    """Each group's collection permissions: {group: {(collection, codename)}}."""
+    grants = {}
+    for group, collection, codename in GroupCollectionPermission.objects.values_list(
+        "group__name", "collection__name", "permission__codename"
+    ):
+        grants.setdefault(group, set()).add((collection, codename))
+    return grants
+
+
+def slug(words):
+    return re.sub(r"\W+", "-", words)
+
+
+def png(colour):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (8, 8), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class MediaLibraryTests(EditorialTestCase):
+    """Editors upload into a collection of their own and choose from every collection; the
+    files in the moderators' collections and in private ones are not theirs to move, replace
+    or delete. Tried through the admin's views, for documents and images alike."""
+
+    KINDS = {
+        "documents": (get_document_model(), "wagtaildocs", "document"),
+        "images": (get_image_model(), "wagtailimages", "image"),
+    }
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.root = Collection.get_first_root_node()
+        cls.uploads = Collection.objects.get(name=EDITORS_COLLECTION)
+        cls.private = cls.root.add_child(name="Members only")
+        CollectionViewRestriction.objects.create(
+            collection=cls.private, restriction_type="password", password="andes-2026"
+        )
+        # Private inside the editors' own collection, by its own setting and by its parent's.
+        cls.private_drafts = cls.uploads.add_child(name="Private drafts")
+        CollectionViewRestriction.objects.create(
+            collection=cls.private_drafts, restriction_type="login"
+        )
+        cls.under_private = cls.private_drafts.add_child(name="Old drafts")
+        cls.closed = {
+            "root": cls.root,
+            "private": cls.private,
+            "private drafts": cls.private_drafts,
+            "under private drafts": cls.under_private,
+        }
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def make(self, kind, collection, title="Original"):
+        if kind == "documents":
+            return DocumentFactory(
+                title=title,
+                collection=collection,
+                file__filename="original.pdf",
+                file__data=b"%PDF-1.4\n% original\n%%EOF\n",
+            )
+        return ImageFactory(
+            title=title, collection=collection, file__filename="original.png", file__width=8
+        )
+
+    def stored(self, item):
+        """What readers get of a file: its row and the bytes of its file."""
+        item.refresh_from_db()
+        with item.file.open("rb") as file:
+            return item.title, item.collection_id, item.file.name, file.read()
+
+    def edit_url(self, kind, item):
+        return reverse(f"{self.KINDS[kind][1]}:edit", args=[item.pk])
+
+    def delete_url(self, kind, item):
+        return reverse(f"{self.KINDS[kind][1]}:delete", args=[item.pk])
+
+    def changes(self, kind, collection):
+        """The edit form's fields: a new title, a new file, and a collection."""
+        data = {"title": "Changed", "collection": collection.pk, "tags": ""}
+        if kind == "documents":
+            data["file"] = SimpleUploadedFile("replaced.pdf", NEW_PDF)
+        else:
+            data["file"] = SimpleUploadedFile("replaced.png", png("red"))
+            data["description"] = ""
+        return data
+
+    def upload(self, kind, collection, title):
+        """Uploads through the single and the drag-and-drop forms; returns the collections
+        where the two were stored."""
+        model = self.KINDS[kind][0]
+        content = (
+            SimpleUploadedFile(f"{title}.pdf", NEW_PDF)
+            if kind == "documents"
+            else SimpleUploadedFile(f"{title}.png", png("blue"))
+        )
+        self.client.post(
+            f"/admin/{kind}/add/",
+            {"title": title, "file": content, "collection": collection.pk, "tags": ""},
+        )
+        content.seek(0)
+        response = self.client.post(
+            f"/admin/{kind}/multiple/add/", {"files[]": content, "collection": collection.pk}
+        )
+        self.assertIn(response.status_code, (200, 400, 403))
+        stored = model.objects.filter(title__startswith=title).order_by("pk")
+        return [item.collection for item in stored]
+
+    def bulk(self, kind, action, items, data=None):
+        _, app_label, model_name = self.KINDS[kind]
+        query = "&".join(f"id={item.pk}" for item in items)
+        return self.client.post(
+            f"/admin/bulk/{app_label}/{model_name}/{action}/?{query}", data or {}
+        )
+
+    def test_editors_cannot_move_replace_or_delete_files_they_do_not_own(self):
+        for kind in self.KINDS:
+            for where, collection in self.closed.items():
+                item = self.make(kind, collection)
+                before = self.stored(item)
+                what = f"{kind} in {where}"
+                for url in (self.edit_url(kind, item), self.delete_url(kind, item)):
+                    assert_refused(self, self.client.get(url), what)
+                # Replaced and moved to the editors' collection (or out of it, to the root).
+                for target in (self.uploads, self.root):
+                    response = self.client.post(
+                        self.edit_url(kind, item), self.changes(kind, target)
+                    )
+                    assert_refused(self, response, what)
+                    self.assertEqual(self.stored(item), before, what)
+                assert_refused(self, self.client.post(self.delete_url(kind, item)), what)
+                # The listing's bulk actions skip it.
+                self.bulk(kind, "add_to_collection", [item], {"collection": self.uploads.pk})
+                self.bulk(kind, "delete", [item])
+                self.assertEqual(self.stored(item), before, what)
+
+    def test_editors_cannot_upload_into_a_collection_they_do_not_own(self):
+        for kind in self.KINDS:
+            for where, collection in self.closed.items():
+                # The forms offer editors their own collection alone: the file goes there.
+                stored = self.upload(kind, collection, f"upload-{slug(where)}")
+                self.assertEqual(stored, [self.uploads, self.uploads], where)
+
+    def test_editors_upload_edit_move_and_delete_in_their_own_collection(self):
+        other_editor = UserFactory(username="ed2", groups=[EDITORS])
+        for kind in self.KINDS:
+            stored = self.upload(kind, self.uploads, "mine")
+            self.assertEqual(stored, [self.uploads, self.uploads], kind)
+            # Anyone's file there, not only their own.
+            item = self.make(kind, self.uploads)
+            item.uploaded_by_user = other_editor
+            item.save()
+            response = self.client.post(self.edit_url(kind, item), self.changes(kind, self.uploads))
+            self.assertEqual(response.status_code, 302, kind)
+            title, collection, _, content = self.stored(item)
+            self.assertEqual((title, collection), ("Changed", self.uploads.pk))
+            if kind == "documents":
+                self.assertEqual(content, NEW_PDF)
+            # Not out of it: the form offers no other collection, and ignores one sent.
+            self.client.post(self.edit_url(kind, item), self.changes(kind, self.root))
+            self.assertEqual(self.stored(item)[1], self.uploads.pk, kind)
+            response = self.client.post(self.delete_url(kind, item))
+            self.assertEqual(response.status_code, 302, kind)
+            self.assertFalse(type(item).objects.filter(pk=item.pk).exists(), kind)
+
+    def test_editors_cannot_lift_a_collections_privacy_nor_manage_collections(self):
+        privacy = reverse("wagtailadmin_collections:set_privacy", args=[self.private_drafts.pk])
+        assert_refused(self, self.client.post(privacy, {"restriction_type": "none"}), privacy)
+        self.assertTrue(self.private_drafts.view_restrictions.exists())
+        add = reverse("wagtailadmin_collections:add")
+        response = self.client.post(add, {"name": "Mine", "parent": self.uploads.pk})
+        assert_refused(self, response, add)
+        self.assertFalse(Collection.objects.filter(name="Mine").exists())
+
+    def test_editors_choose_files_from_every_collection(self):
+        for kind in self.KINDS:
+            titles = {
+                where: self.make(kind, c, f"{kind} in {where}").title
+                for where, c in {**self.closed, "editors' uploads": self.uploads}.items()
+            }
+            response = self.client.get(reverse(f"{self.KINDS[kind][1]}_chooser:choose"))
+            self.assertEqual(response.status_code, 200)
+            page = html.unescape(response.json()["html"])
+            for title in titles.values():
+                self.assertIn(title, page)
+
+    def test_moderators_keep_every_collection(self):
+        self.client.force_login(self.moderator)
+        add = reverse("wagtailadmin_collections:add")
+        response = self.client.post(add, {"name": "Campaigns", "parent": self.root.pk})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(Collection.objects.filter(name="Campaigns").exists())
+        privacy = reverse("wagtailadmin_collections:set_privacy", args=[self.private_drafts.pk])
+        response = self.client.post(privacy, {"restriction_type": "none"})
+        self.assertEqual(response.json()["step"], "set_privacy_done")
+        self.assertFalse(self.private_drafts.view_restrictions.exists())
+        for kind in self.KINDS:
+            for where, collection in {**self.closed, "editors' uploads": self.uploads}.items():
+                what = f"{kind} in {where}"
+                item = self.make(kind, collection)
+                response = self.client.post(
+                    self.edit_url(kind, item), self.changes(kind, self.root)
+                )
+                self.assertEqual(response.status_code, 302, what)
+                self.assertEqual(self.stored(item)[:2], ("Changed", self.root.pk), what)
+                response = self.client.post(self.delete_url(kind, item))
+                self.assertEqual(response.status_code, 302, what)
+                self.assertFalse(type(item).objects.filter(pk=item.pk).exists(), what)
+                stored = self.upload(kind, collection, f"moderator-{slug(where)}")
+                self.assertEqual(stored, [collection, collection], what)

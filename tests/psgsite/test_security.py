@@ -52,6 +52,7 @@ from wagtail.models import Collection
 from wagtail.test.utils.form_data import rich_text
 
 from news.models import EventPage
+from psgsite.roles import EDITORS_COLLECTION
 from psgsite.views import clean_query
 from tests.conftest import load_site_content
 from tests.editorial import EditorialTestCase, edit_form, paragraph
@@ -373,7 +374,7 @@ class UploadTests(EditorialTestCase):
 
     def setUp(self):
         self.client.force_login(self.editor)
-        self.collection = Collection.get_first_root_node().pk
+        self.collection = Collection.objects.get(name=EDITORS_COLLECTION).pk
 
     def upload(self, kind, name, content, multiple=False):
         """Posts a file; returns the error the editor is shown (None when it is accepted)."""

