@@ -48,6 +48,9 @@ SECRETARY_PERMISSIONS = {
     "membershiptype": ["view", "add", "change", "delete"],
 }
 MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+# The footer's contact details, social links and the like, which show on every page as soon as
+# they are saved: theirs who may publish, not editors', whose changes wait for moderation.
+SITE_SETTINGS_PERMISSION = ("home", "change_sitesettings")
 
 
 def editorial_sections():
@@ -75,6 +78,13 @@ def set_up_roles():
         group.permissions.remove(
             *Permission.objects.filter(content_type__app_label__in=["wagtailimages", "wagtaildocs"])
         )
+
+    site_settings = Permission.objects.get(
+        content_type__app_label=SITE_SETTINGS_PERMISSION[0],
+        codename=SITE_SETTINGS_PERMISSION[1],
+    )
+    moderators.permissions.add(site_settings)
+    editors.permissions.remove(site_settings)
 
     root = Page.get_first_root_node()
     _grant(moderators, [root], MODERATOR_PAGE_PERMISSIONS)

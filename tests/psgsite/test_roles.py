@@ -21,7 +21,9 @@ from wagtail.models import (
     WorkflowState,
 )
 from wagtail.permissions import policy_registry
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from home.models import SiteSettings
 from psgsite.roles import (
     EDITORS,
     EDITORS_COLLECTION,
@@ -31,6 +33,7 @@ from psgsite.roles import (
 )
 from tests.editorial import EditorialTestCase, edit_form, paragraph
 from tests.factories import DocumentFactory, ImageFactory, UserFactory
+from tests.forms import form_data
 
 
 class TheRolesExist(EditorialTestCase):
@@ -167,6 +170,36 @@ class ModeratorTests(EditorialTestCase):
         self.client.post(f"/admin/pages/{self.story.pk}/unpublish/")
         self.story.refresh_from_db()
         assert not self.story.live
+
+    def test_edits_the_site_settings_from_the_settings_menu(self):
+        site = self.home.get_site()
+        url = f"/admin/settings/home/sitesettings/{site.pk}/"
+        assert "/admin/settings/home/sitesettings/" in self.client.get("/admin/").content.decode()
+        form = self.client.get(url)
+        assert form.status_code == 200
+        data = form_data(form.content.decode(), form_id="w-editor-form").dict()
+        # The social links' blocks are built by the admin's JavaScript.
+        data.update(nested_form_data({"social_links": streamfield([])}))
+        data["email"] = "info@perusupportgroup.org.uk"
+        assert self.client.post(url, data).status_code == 302
+        assert SiteSettings.for_site(site).email == "info@perusupportgroup.org.uk"
+
+
+def test_only_moderators_of_the_three_roles_edit_the_site_settings(client, home):
+    """They show on every page once saved: editors' changes wait for a moderator."""
+    set_up_roles()
+    url = f"/admin/settings/home/sitesettings/{home.get_site().pk}/"
+    for group, allowed in ((MODERATORS, True), (EDITORS, False), (MEMBERSHIP_SECRETARIES, False)):
+        client.force_login(UserFactory(groups=[group]))
+        menu = client.get("/admin/").content.decode()
+        assert ("/admin/settings/home/sitesettings/" in menu) is allowed, group
+        response = client.get(url)
+        assert (response.status_code == 200) is allowed, group
+        if not allowed:
+            assert response.status_code in (302, 403), group
+            before = SiteSettings.for_site(home.get_site()).email
+            client.post(url, {"email": "spoof@example.org", "organisation_name": "X"})
+            assert SiteSettings.for_site(home.get_site()).email == before, group
 
 
 class MembershipSecretaryTests(EditorialTestCase):
