@@ -58,28 +58,33 @@ def static_root(tmp_path_factory):
 
 
 @pytest.fixture
-def start_production_server(transactional_db, static_root):
+def start_production_server(transactional_db, static_root, tmp_path):
     """Starts gunicorn with the production settings; call with environment changes. Each server
     is stopped when the test ends; its output is kept in `.output()`."""
     servers = []
 
     def start(**env):
         port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:psgsite.gunicorn", "psgsite.wsgi"],
-            env=production_env(
-                PORT=str(port),
-                WEB_CONCURRENCY="1",
-                DJANGO_STATIC_ROOT=str(static_root),
-                WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
-                **env,
-            ),
-            cwd=settings.BASE_DIR,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+        # A file rather than a pipe that no one reads: with a line logged for every request, a
+        # full pipe would stop the server after a few hundred requests.
+        log = tmp_path / f"gunicorn-{port}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "python:psgsite.gunicorn", "psgsite.wsgi"],
+                env=production_env(
+                    PORT=str(port),
+                    WEB_CONCURRENCY="1",
+                    DJANGO_STATIC_ROOT=str(static_root),
+                    WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
+                    **env,
+                ),
+                cwd=settings.BASE_DIR,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        server = SimpleNamespace(
+            url=f"http://127.0.0.1:{port}", port=port, process=process, output=log.read_text
         )
-        server = SimpleNamespace(url=f"http://127.0.0.1:{port}", port=port, process=process)
         servers.append(server)
 
         def answers():
@@ -90,7 +95,7 @@ def start_production_server(transactional_db, static_root):
                 return process.poll() is not None
 
         assert wait_until(answers, timeout=60)
-        assert process.poll() is None, process.stdout.read()
+        assert process.poll() is None, log.read_text()
         return server
 
     yield start
