@@ -1,6 +1,7 @@
 """The site as production runs it: gunicorn with the production settings, static files
 collected and served by whitenoise, on the test database."""
 
+import functools
 import os
 import subprocess
 import sys
@@ -10,10 +11,14 @@ from types import SimpleNamespace
 import pytest
 
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.conftest import free_port, test_database_url, wait_until
+from tests.factories import UserFactory
+from tests.forms import form_data
 
 SECRET_KEY = "a-production-test-key-that-is-long-and-random-enough-0123456789"
+STAFF_PASSWORD = "a-long-test-password"
 
 
 def production_env(**changes):
@@ -46,6 +51,32 @@ def run_production(*args, **env):
         text=True,
         timeout=300,
     )
+
+
+@functools.cache
+def _production_password_hash():
+    # Production's hasher is slow by design: one hash serves every user of a test run.
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(STAFF_PASSWORD, hasher.salt())
+
+
+def staff(username, **fields):
+    """A user whose password production's hasher checks (the tests' own is quicker)."""
+    user = UserFactory(username=username, **fields)
+    user.password = _production_password_hash()
+    user.save(update_fields=["password"])
+    return user
+
+
+def log_in(client, server, user):
+    """Logs a WebClient in to the admin of `server` through its login form."""
+    page = client.get(server.url + "/admin/login/")
+    assert page.status == 200, page.status
+    data = form_data(page.text, action="/admin/login/")
+    data["username"], data["password"] = user.username, STAFF_PASSWORD
+    response = client.post(server.url + "/admin/login/", data.urlencode())
+    assert response.status == 302, response.text
+    assert "sessionid" in client.cookies
 
 
 @pytest.fixture(scope="session")
