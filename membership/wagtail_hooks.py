@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.functions import TruncMonth
 from django.urls import path, re_path, reverse_lazy
 from django.utils import timezone
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -227,10 +228,20 @@ class MembershipTypeAdmin(ModelAdmin):
     model = MembershipType
     menu_label = "Membership types"
     menu_icon = "tag"
-    list_display = ("name", "annual_fee", "active", "display_order", "payment_method")
+    list_display = ("name", "annual_fee", "offered", "display_order", "payment_method")
     list_filter = (ActiveFilter,)
     index_view_class = MembershipIndexView
     ordering = ("display_order", "name")
+
+    # A yes/no field listed as it is would be shown with Django admin's icons, which are not
+    # among the site's static files: in production the listing would fail. Words instead, in
+    # Wagtail's status tag.
+    @admin_display(description="Active", ordering="active")
+    def offered(self, membership_type):
+        if membership_type.active:
+            return format_html('<span class="w-status w-status--primary">{}</span>', "Active")
+        return format_html('<span class="w-status">{}</span>', "Inactive")
+
     panels = [
         FieldPanel("name"),
         FieldPanel("annual_fee"),

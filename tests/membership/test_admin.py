@@ -552,6 +552,35 @@ def test_the_secretary_creates_a_membership_type(secretary_client, roles):
     assert listed(secretary_client.get(TYPES)) == [created.pk]
 
 
+def test_the_types_listing_says_in_words_which_types_are_active(secretary_client, membership_types):
+    def shown(response):
+        """Each type's name and what its Active column says, in the order listed."""
+        assert response.status_code == 200, response.status_code
+        soup = WagtailTestUtils.get_soup(response.content)
+        headings = [th.get_text(strip=True) for th in soup.select("thead th")]
+        name, active = headings.index("Name"), headings.index("Active")
+        rows = [row.find_all("td") for row in soup.select("tbody tr[data-object-pk]")]
+        return [
+            (cells[name].a.get_text(strip=True), cells[active].get_text(strip=True))
+            for cells in rows
+        ]
+
+    MembershipType.objects.filter(pk=membership_types["retired"].pk).update(display_order=9)
+    response = secretary_client.get(TYPES)
+    assert shown(response) == [
+        ("Individual", "Active"),
+        ("Organisation", "Active"),
+        ("Student (old rate)", "Inactive"),
+    ]
+    # Not Django admin's yes/no icons, which are not among the site's static files.
+    assert "admin/img/" not in response.content.decode()
+    # The column sorts, inactive types first.
+    soup = WagtailTestUtils.get_soup(response.content)
+    [header] = [th for th in soup.select("thead th") if th.get_text(strip=True) == "Active"]
+    response = secretary_client.get(TYPES + header.a["href"])
+    assert shown(response)[0] == ("Student (old rate)", "Inactive")
+
+
 def test_a_type_name_is_unique(secretary_client, membership_types):
     response = secretary_client.post(
         f"{TYPES}create/", type_data(name="Individual", payment_method="bank_transfer")

@@ -1,6 +1,7 @@
 """The site as production runs it: gunicorn with the production settings, static files
 collected and served by whitenoise, on the test database."""
 
+import functools
 import os
 import signal
 import subprocess
@@ -12,11 +13,15 @@ import pytest
 import requests
 
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.conftest import free_port, test_database_url, wait_until
+from tests.factories import UserFactory
+from tests.forms import form_data
 
 SECRET_KEY = "a-production-test-key-that-is-long-and-random-enough-0123456789"
 PROCFILE = settings.BASE_DIR / "Procfile"
+STAFF_PASSWORD = "a-long-test-password"
 
 
 def production_env(**changes):
@@ -51,6 +56,32 @@ def run_production(*args, **env):
     )
 
 
+@functools.cache
+def _production_password_hash():
+    # Production's hasher is slow by design: one hash serves every user of a test run.
+    hasher = PBKDF2PasswordHasher()
+    return hasher.encode(STAFF_PASSWORD, hasher.salt())
+
+
+def staff(username, **fields):
+    """A user whose password production's hasher checks (the tests' own is quicker)."""
+    user = UserFactory(username=username, **fields)
+    user.password = _production_password_hash()
+    user.save(update_fields=["password"])
+    return user
+
+
+def log_in(client, server, user):
+    """Logs a WebClient in to the admin of `server` through its login form."""
+    page = client.get(server.url + "/admin/login/")
+    assert page.status == 200, page.status
+    data = form_data(page.text, action="/admin/login/")
+    data["username"], data["password"] = user.username, STAFF_PASSWORD
+    response = client.post(server.url + "/admin/login/", data.urlencode())
+    assert response.status == 302, response.text
+    assert "sessionid" in client.cookies
+
+
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
     """collectstatic as a deploy runs it: hashed names and compressed copies."""
@@ -69,6 +100,8 @@ def start_production_server(transactional_db, static_root, tmp_path):
 
     def start(**env):
         port = free_port()
+        # A file rather than a pipe that no one reads: with a line logged for every request, a
+        # full pipe would stop the server after a few hundred requests.
         log = tmp_path / f"gunicorn-{port}.log"
         with log.open("w") as out:
             process = subprocess.Popen(
@@ -83,7 +116,6 @@ def start_production_server(transactional_db, static_root, tmp_path):
                 cwd=settings.BASE_DIR,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                text=True,
             )
         server = SimpleNamespace(
             url=f"http://127.0.0.1:{port}", port=port, process=process, output=log.read_text

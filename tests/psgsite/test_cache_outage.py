@@ -16,8 +16,7 @@ from tests.conftest import load_site_content, wait_until
 from tests.factories import MembershipTypeFactory
 from tests.forms import form_data
 from tests.membership.conftest import application_data
-from tests.psgsite.conftest import SECRET_KEY
-from tests.psgsite.test_scale_out import log_in, staff
+from tests.psgsite.conftest import SECRET_KEY, log_in, staff
 from tests.psgsite.web_client import WebClient
 
 # The form's limit is one an hour from an address: the tests send more, which the limit refuses

@@ -13,7 +13,6 @@ import pytest
 import redis
 
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -24,14 +23,13 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from news.models import NewsIndexPage, NewsPage
 from psgsite.roles import MODERATORS, set_up_roles
 from tests.conftest import load_site_content, wait_until
-from tests.factories import NewsPageFactory, UserFactory
+from tests.factories import NewsPageFactory
 from tests.forms import form_data
-from tests.psgsite.conftest import production_env
+from tests.psgsite.conftest import log_in, production_env, staff
 from tests.psgsite.web_client import WebClient
 
 # A Redis database of these tests' own, emptied before and after each test.
 REDIS_URL = "redis://127.0.0.1:6379/14"  # test_production.py has 13
-PASSWORD = "a-long-test-password"
 
 on_postgresql = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
@@ -66,25 +64,6 @@ def two_servers(start_production_server, shared_redis):
 def moderator():
     set_up_roles()
     return staff("mo", groups=[MODERATORS])
-
-
-def staff(username, **fields):
-    """A user whose password production's hasher checks (the tests' own is quicker)."""
-    user = UserFactory(username=username, **fields)
-    hasher = PBKDF2PasswordHasher()
-    user.password = hasher.encode(PASSWORD, hasher.salt())
-    user.save(update_fields=["password"])
-    return user
-
-
-def log_in(client, server, user):
-    page = client.get(server.url + "/admin/login/")
-    assert page.status == 200, page.status
-    data = form_data(page.text, action="/admin/login/")
-    data["username"], data["password"] = user.username, PASSWORD
-    response = client.post(server.url + "/admin/login/", data.urlencode())
-    assert response.status == 302, response.text
-    assert "sessionid" in client.cookies
 
 
 def publish(client, server, page, *, title, text, form_server=None):

@@ -57,8 +57,8 @@ from psgsite.views import clean_query
 from tests.conftest import load_site_content
 from tests.editorial import EditorialTestCase, edit_form, paragraph
 from tests.factories import MembershipTypeFactory, UserFactory
-from tests.psgsite.test_scale_out import log_in as log_in_to
-from tests.psgsite.test_scale_out import staff as staff_user
+from tests.psgsite.conftest import log_in as log_in_to
+from tests.psgsite.conftest import staff as staff_user
 from tests.psgsite.web_client import WebClient
 
 Document = get_document_model()
