@@ -159,7 +159,7 @@ def test_a_visitor_applies_and_a_secretary_approves_and_exports(join_site, brows
     assert page.locator("h1").inner_text() == "Thank you for applying"
     main = page.locator("main").inner_text()
     reference = re.search(r"Your reference is (PSG-\d{5})\.", main)[1]
-    assert "We have sent a copy of your application to maria@example.org." in main
+    assert "We have sent it, with how to pay, to maria@example.org." in main
     assert page.get_by_role("heading", name="How to pay").is_visible()
     assert "Household membership is £40.00 a year, by standing order." in main
     assert "Set up a standing order to sort code 40-50-60, account 87654321." in main
