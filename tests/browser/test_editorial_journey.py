@@ -60,7 +60,11 @@ def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(
     modal.get_by_role("tab", name="Upload").click()
     upload = modal.locator("form[data-chooser-modal-creation-form]")
     upload.locator("#id_image-chooser-upload-file").set_input_files(photo())
-    upload.locator("#id_image-chooser-upload-title").fill("Protest in Cajamarca")
+    # The admin fills the title in from the file's name a moment later: typed before that, the
+    # title would have the file's name put in front of it.
+    title = upload.locator("#id_image-chooser-upload-title")
+    expect(title).to_have_value("protest")
+    title.fill("Protest in Cajamarca")
     upload.get_by_role("button", name="Upload").click()
     # The upload is sent in the background: the story is saved only once the image is chosen.
     expect(modal).to_have_count(0)
