@@ -38,6 +38,8 @@ def queue_application_emails(application, join_page, site):
         "admin_url": settings.WAGTAILADMIN_BASE_URL
         + reverse("membership_membershipapplication_modeladmin_inspect", args=[application.pk]),
     }
+    # The confirmation goes to whatever address was typed in, so it repeats nothing typed but
+    # the name: the form must not carry someone else's words to a stranger in our name.
     emails = [
         QueuedEmail(
             application=application,

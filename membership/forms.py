@@ -1,4 +1,6 @@
+import re
 import time
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -84,6 +86,7 @@ class ApplicationForm(forms.ModelForm):
             self.initial["started"] = started_token()
         for name in ("full_name", "phone", "email"):
             self.fields[name].validators.append(single_line)
+        self.fields["full_name"].validators.append(no_address_in_name)
 
     def clean_address(self):
         return normalise_newlines(self.cleaned_data["address"])
@@ -119,8 +122,22 @@ def normalise_newlines(text):
 
 
 def single_line(value):
-    if any(char in value for char in "\r\n\t"):
+    # Control characters and Unicode's line and paragraph separators: each breaks a line
+    # somewhere, in an email header or in a mail program's display.
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
         raise forms.ValidationError("Enter this on one line.")
+
+
+# A web address, an email address, or a domain name ("example.org", with any of the full stops
+# that browsers accept in one). Initials ("J.R.R. Tolkien") are not taken for a domain.
+ADDRESS_IN_NAME = re.compile(r"://|www\.|@|\w[.\u3002\uff0e\uff61][^\W\d_]{2,}", re.IGNORECASE)
+
+
+def no_address_in_name(value):
+    """The name is the one thing people type that the confirmation email repeats, to an address
+    anyone can give: it must not carry a link to somewhere else."""
+    if ADDRESS_IN_NAME.search(value):
+        raise forms.ValidationError("Enter your name without a web or email address.")
 
 
 class ApplicationDecisionForm(WagtailAdminModelForm):

@@ -42,14 +42,17 @@ def forbidden_when_denied(view):
 def personal_data_view(request):
     if not can_handle_personal_data(request.user):
         raise PermissionDenied
-    form = PersonalDataForm(request.POST or request.GET or None)
+    # The address is taken from a POST only: in a query string it would be kept in access logs
+    # and the browser's history.
+    form = PersonalDataForm(request.POST if request.method == "POST" else None)
     found = None
     if form.is_bound and form.is_valid():
         email = form.cleaned_data["email"]
-        if request.method == "POST":
-            if request.POST.get("action") == "export":
-                return _json_download(email)
-            if request.POST.get("action") == "erase" and request.POST.get("confirm") == "yes":
+        action = request.POST.get("action")
+        if action == "export":
+            return _json_download(email)
+        if action == "erase":
+            if request.POST.get("confirm") == "yes":
                 erased = personal_data.erase(email)
                 messages.success(
                     request,

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import load_site_content, manage_py, wait_until
 
@@ -20,6 +20,11 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Playwright's sync API runs an event loop in this thread; the test's own database calls are
 # still synchronous, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Assertions wait for what the page shows for as long as actions wait for an element (30 s),
+# not Playwright's five seconds: on a busy machine the admin's background requests take longer.
+# The bound only stops a broken test from hanging.
+expect.set_options(timeout=30_000)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, tab_to
 
@@ -44,20 +45,21 @@ def test_the_stylesheet_is_served(site, page):
 def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(site, page):
     page.goto(site.url + "/news/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent.trim()")
-    assert focused == "Skip to main content"
-    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # visible once focused
+    skip_link = page.locator(".skip-link")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_have_text("Skip to main content")
+    assert skip_link.bounding_box()["y"] >= 0  # visible once focused
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main-content"
+    expect(page.locator("#main-content")).to_be_focused()
 
 
 def test_a_reader_goes_from_the_home_page_to_a_story_and_back_by_breadcrumb(site, page):
     page.goto(site.url + "/")
     page.get_by_role("link", name="Minas Conga referendum plans disputed").click()
-    assert page.locator("h1").inner_text() == "Minas Conga referendum plans disputed"
-    assert "8 March 2013" in page.locator("article").inner_text()
+    expect(page.locator("h1")).to_have_text("Minas Conga referendum plans disputed")
+    expect(page.locator("article")).to_contain_text("8 March 2013")
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="News").click()
-    assert page.locator("h1").inner_text() == "News"
+    expect(page.locator("h1")).to_have_text("News")
 
 
 def test_the_checker_itself_catches_a_violation(site, page):
@@ -73,13 +75,13 @@ def test_a_keyboard_user_searches_and_opens_a_result(site, page):
     page.keyboard.type("coca")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "1 result for" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("1 result for")
     tab_to(page, ".search-results a")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # focus is visible
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator("h1").inner_text() == "Peru and the Persistence of Inequality"
+    expect(page.locator("h1")).to_have_text("Peru and the Persistence of Inequality")
 
 
 def test_a_keyboard_user_filters_the_news_by_topic(site, page):
@@ -87,4 +89,4 @@ def test_a_keyboard_user_filters_the_news_by_topic(site, page):
     tab_to(page, 'a[href="/news/topic/mining/"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator("h1").inner_text() == "Topic: Mining"
+    expect(page.locator("h1")).to_have_text("Topic: Mining")

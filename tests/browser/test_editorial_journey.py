@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from wagtail.images import get_image_model
 
@@ -25,8 +26,11 @@ def photo():
 
 
 def add_block(page, label):
+    blocks = page.locator("[data-contentpath='body'] [data-streamfield-child]")
+    count = blocks.count()
     page.locator('button[title="Insert a block"]').last.click()
     page.get_by_role("option", name=label, exact=True).click()
+    expect(blocks).to_have_count(count + 1)
 
 
 def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(
@@ -41,24 +45,38 @@ def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(
     editor = log_in(browser, site, "edna")
     editor.goto(f"{site.url}/admin/pages/add/news/newspage/{index_id}/")
     editor.fill("#id_title", "Water protest in Cajamarca")
-    editor.press("#id_title", "Tab")  # the slug follows the title
+    editor.press("#id_title", "Tab")
+    expect(editor.locator("#id_slug")).to_have_value("water-protest-in-cajamarca")
     editor.fill("#id_summary", "Farmers marched against the mine.")
     add_block(editor, "Heading")
     editor.fill("#body-0-value-text", "Farmers march")
     add_block(editor, "Text")
-    editor.locator("[data-contentpath='body'] [contenteditable=true]").last.click()
+    text = editor.locator("[data-contentpath='body'] [contenteditable=true]").last
+    text.click()
     editor.keyboard.type("Thousands marched to protect their water.")
+    expect(text).to_have_text("Thousands marched to protect their water.")
     add_block(editor, "Image")
-    editor.locator("[data-contentpath='body'] button:has-text('Choose an image')").last.click()
-    editor.get_by_role("tab", name="Upload").click()
-    editor.set_input_files("#id_image-chooser-upload-file", photo())
-    editor.fill("#id_image-chooser-upload-title", "Protest in Cajamarca")
-    editor.locator(".modal button[type=submit]").first.click()
+    chooser = editor.locator("#body-2-value-image-chooser")
+    chooser.get_by_role("button", name="Choose an image").click()
+    modal = editor.locator("body > .modal")
+    modal.get_by_role("tab", name="Upload").click()
+    upload = modal.locator("form[data-chooser-modal-creation-form]")
+    upload.locator("#id_image-chooser-upload-file").set_input_files(photo())
+    # The admin fills the title in from the file's name a moment later: typed before that, the
+    # title would have the file's name put in front of it.
+    title = upload.locator("#id_image-chooser-upload-title")
+    expect(title).to_have_value("protest")
+    title.fill("Protest in Cajamarca")
+    upload.get_by_role("button", name="Upload").click()
+    # The upload is sent in the background: the story is saved only once the image is chosen.
+    expect(modal).to_have_count(0)
+    expect(chooser.locator("[data-chooser-title]")).to_have_text("Protest in Cajamarca")
+    expect(chooser.locator("img[data-chooser-image]")).to_be_visible()
     editor.fill("#body-2-value-alt_text", "Farmers with banners on a mountain road")
     editor.get_by_role("button", name="More actions").click()
     with editor.expect_navigation():
         editor.get_by_role("button", name="Submit to Moderator approval").click()
-    assert "submitted for moderation" in editor.locator(".messages").inner_text()
+    expect(editor.locator(".messages")).to_contain_text("submitted for moderation")
     story = NewsPage.objects.get(title="Water protest in Cajamarca")
     assert not story.live
     # The image went into the editors' own collection, the one the upload form offers them.
@@ -66,26 +84,30 @@ def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(
         EDITORS_COLLECTION
     )
 
-    # The moderator sets a go-live time (the next whole minute, at least 20 seconds away:
-    # the admin schedules to the minute) and approves.
-    london = datetime.datetime.now(ZoneInfo("Europe/London")) + datetime.timedelta(seconds=80)
-    go_live = london.replace(second=0, microsecond=0)
+    # The moderator sets a go-live time and approves. The admin schedules to the minute: the
+    # next whole minute at least a minute away, so that on a busy machine approving still
+    # comes before it.
     moderator = log_in(browser, site, "mo")
     moderator.goto(f"{site.url}/admin/pages/{story.pk}/edit/")
     moderator.get_by_role("button", name="Toggle status").click()
     moderator.get_by_role("button", name="Set schedule").click()
     dialog = moderator.locator("#schedule-publishing-dialog")
-    assert "Times are UK time (Europe/London)" in dialog.inner_text()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Times are UK time (Europe/London)")
+    london = datetime.datetime.now(ZoneInfo("Europe/London")) + datetime.timedelta(seconds=119)
+    go_live = london.replace(second=0, microsecond=0)
     moderator.fill("#id_go_live_at", go_live.strftime("%d/%m/%Y %H:%M"))
     # By keyboard, as the date pickers that open on focus cover the button for a mouse.
     dialog.get_by_role("button", name="Save schedule").focus()
     with moderator.expect_navigation():
         moderator.keyboard.press("Enter")
+    expect(moderator.locator(".messages")).to_contain_text("has been updated")
     moderator.get_by_role("button", name="More actions").click()
     with moderator.expect_navigation():
         moderator.get_by_role("button", name="Approve and Publish").click()
+    expect(moderator.locator(".messages")).to_contain_text("has been updated")
     story.refresh_from_db()
-    assert not story.live
+    assert not story.live, "approved after the go-live time: the test machine is too slow"
     assert story.go_live_at == go_live
 
     # A reader cannot see it before its time, and finds it on the news index after.
@@ -96,17 +118,17 @@ def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(
     def on_the_news_index():
         return "Water protest in Cajamarca" in reader.goto(site.url + "/news/").text()
 
-    assert wait_until(on_the_news_index, timeout=150, step=2)
+    # The scheduler passes every second; the bound only stops a broken test from hanging.
+    assert wait_until(on_the_news_index, timeout=300, step=2)
     story.refresh_from_db()
     assert story.live and story.first_published_at >= go_live
     article = reader.goto(site.url + story.url)
     assert article.status == 200
     body = reader.locator("article")
-    assert body.locator("h2", has_text="Farmers march").count() == 1
-    assert "Thousands marched to protect their water." in body.inner_text()
+    expect(body.locator("h2", has_text="Farmers march")).to_have_count(1)
+    expect(body).to_contain_text("Thousands marched to protect their water.")
     image = body.locator("figure.block-image img")
-    assert image.get_attribute("alt") == "Farmers with banners on a mountain road"
+    expect(image).to_have_attribute("alt", "Farmers with banners on a mountain road")
     image.scroll_into_view_if_needed()
-    reader.wait_for_function(
-        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
-    )
+    expect(image).to_have_js_property("complete", True)
+    assert image.evaluate("img => img.naturalWidth") > 0

@@ -77,10 +77,6 @@ def words(locator):
     return " ".join(locator.text_content().split())
 
 
-def focused(page, selector):
-    return page.evaluate("s => document.activeElement.matches(s)", selector)
-
-
 def focus_is_visible(page):
     return page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
 
@@ -159,7 +155,7 @@ def test_a_visitor_applies_and_a_secretary_approves_and_exports(join_site, brows
     assert page.locator("h1").inner_text() == "Thank you for applying"
     main = page.locator("main").inner_text()
     reference = re.search(r"Your reference is (PSG-\d{5})\.", main)[1]
-    assert "We have sent a copy of your application to maria@example.org." in main
+    assert "We have sent it, with how to pay, to maria@example.org." in main
     assert page.get_by_role("heading", name="How to pay").is_visible()
     assert "Household membership is £40.00 a year, by standing order." in main
     assert "Set up a standing order to sort code 40-50-60, account 87654321." in main
@@ -210,7 +206,7 @@ def test_a_visitor_applies_and_a_secretary_approves_and_exports(join_site, brows
     admin.get_by_label("Staff notes").fill("Standing order seen on the bank statement.")
     with admin.expect_navigation():
         admin.get_by_role("button", name="Save").click()
-    assert reference in admin.locator(".messages").inner_text()
+    expect(admin.locator(".messages")).to_contain_text(reference)
     listed = listing(admin)
     assert listed[reference]["Status"] == "Approved"
     assert [row["Status"] for row in listed.values() if row["Full name"] == "John Smith"] == ["New"]
@@ -298,13 +294,13 @@ def test_the_form_its_errors_and_the_thank_you_page_meet_wcag_22_aa(join_site, p
 
     # The page opens at the form, so the next Tab reaches the first error, and each error's
     # link takes the keyboard to the field it is about.
-    assert page.evaluate("document.activeElement.id") == "apply"
+    expect(page.locator("#apply")).to_be_focused()
     page.keyboard.press("Tab")
-    assert focused(page, ".error-summary a")
+    expect(summary.get_by_role("link").first).to_be_focused()
     for link in summary.get_by_role("link").all():
         link.focus()
         page.keyboard.press("Enter")
-        assert focused(page, link.get_attribute("href")), link.inner_text()
+        expect(page.locator(link.get_attribute("href"))).to_be_focused()
 
     page.get_by_role("radio", name="Individual").check()
     page.get_by_label("Full name").fill("Ana Quispe")
@@ -324,10 +320,10 @@ def test_a_keyboard_user_applies(join_site, page):
     tab_to(page, "#id_membership_type_0")
     assert focus_is_visible(page)
     page.keyboard.press("Space")
-    assert page.get_by_role("radio", name="Individual").is_checked()
+    expect(page.get_by_role("radio", name="Individual")).to_be_checked()
     page.keyboard.press("ArrowDown")  # changes their mind: the next type
-    assert page.get_by_role("radio", name="Household").is_checked()
-    assert not page.get_by_role("radio", name="Individual").is_checked()
+    expect(page.get_by_role("radio", name="Household")).to_be_checked()
+    expect(page.get_by_role("radio", name="Individual")).not_to_be_checked()
     for selector, typed in [
         ("#id_full_name", "Ana Quispe"),
         ("#id_email", "ana@example.org"),
@@ -336,19 +332,20 @@ def test_a_keyboard_user_applies(join_site, page):
         ("#id_heard_about", "From a friend"),
     ]:
         page.keyboard.press("Tab")
-        assert focused(page, selector), selector
+        expect(page.locator(selector)).to_be_focused()
         assert focus_is_visible(page), selector
         page.keyboard.type(typed)
+        expect(page.locator(selector)).to_have_value(typed)
     page.keyboard.press("Tab")
-    assert focused(page, "#id_consent")
+    expect(page.locator("#id_consent")).to_be_focused()
     page.keyboard.press("Space")
-    assert page.get_by_label("I agree to the").is_checked()
+    expect(page.get_by_label("I agree to the")).to_be_checked()
     page.keyboard.press("Tab")
-    assert focused(page, "label[for=id_consent] a")  # the privacy notice
+    expect(page.locator("label[for=id_consent] a")).to_be_focused()  # the privacy notice
     page.keyboard.press("Tab")
-    assert focused(page, "#id_news_opt_in")
+    expect(page.locator("#id_news_opt_in")).to_be_focused()
     page.keyboard.press("Tab")  # past the honeypot, which the keyboard skips
-    assert focused(page, "button[type=submit]")
+    expect(page.get_by_role("button", name=SEND)).to_be_focused()
     assert focus_is_visible(page)
     wait_for_the_minimum_fill_time(page, opened_at)
     with page.expect_navigation():

@@ -762,6 +762,7 @@ def refused_posts(application, membership_type):
         (f"{TYPES}create/", type_data(payment_url="https://pay.example.org/x")),
         (f"{TYPES}edit/{t}/", type_data(name="Renamed", payment_url="https://pay.example.org/x")),
         (f"{TYPES}delete/{t}/", {}),
+        (PERSONAL_DATA, {"email": application.email, "action": "find"}),
         (PERSONAL_DATA, {"email": application.email, "action": "export"}),
         (PERSONAL_DATA, {"email": application.email, "action": "erase", "confirm": "yes"}),
     ]

@@ -2,6 +2,7 @@
 loses nothing, and the scheduler sends what waits once it is back."""
 
 import logging
+import re
 import socket
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -156,3 +158,46 @@ def test_a_database_away_while_sending_leaves_the_emails_to_the_scheduler(mail_s
     assert inbox.messages == []
     assert send_due_emails() == (1, 0)
     assert len(inbox.messages) == 1
+
+
+MARKER = "Claim the prize waiting for you today"
+LINK = "https://prize.example/claim"
+
+
+def test_the_confirmation_repeats_nothing_typed_but_the_name_and_the_secretary_sees_it_all(
+    client, join_page, membership_types, secretary
+):
+    """The confirmation goes to any address someone types in: were it to repeat the form, the
+    form would send anyone's words to anyone, from the organisation."""
+    data = application_data(
+        membership_types["organisation"],
+        address=f"{MARKER}\n{LINK}",
+        phone=LINK,
+        heard_about=f"{MARKER}. See {LINK}",
+        news_opt_in="on",
+    )
+    assert client.post(join_page.url, data).status_code == 302
+    application = MembershipApplication.objects.get()
+    confirmation, notice = mail.outbox
+
+    assert confirmation.to == ["maria@example.org"]
+    for text in (confirmation.subject, confirmation.body):
+        assert MARKER not in text and "prize.example" not in text
+    body = confirmation.body
+    assert body.startswith("Dear María Núñez,\n")
+    assert f"Your reference is {application.reference}." in body
+    assert join_page.next_steps in body
+    assert "Organisation membership is £60.00 a year, by payment link." in body
+    assert "Pay by card on our payment page." in body
+    assert "Pay here: https://pay.example.org/psg" in body
+    assert "Our membership secretary has the details you gave with your application." in body
+    assert "reply to this email" in body and confirmation.reply_to == [SECRETARY]
+
+    # The secretary's notice leads to all of it, stored as it was typed.
+    assert (application.address, application.phone) == (f"{MARKER}\n{LINK}", LINK)
+    assert notice.to == [SECRETARY]
+    admin_path = re.search(r"^http://testserver(/admin/\S+)$", notice.body, re.MULTILINE)[1]
+    client.force_login(secretary)
+    inspect = client.get(admin_path).content.decode()
+    assert application.reference in inspect
+    assert inspect.count(MARKER) == 2 and inspect.count(LINK) == 3

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -100,17 +101,47 @@ def form_errors(response):
     return response.context["form"].errors
 
 
-def test_the_page_asks_for_an_email_address(secretary_client):
+def find(client, email):
+    """Looks an address up as the page's form does: in a POST, never in the address bar."""
+    return client.post(PERSONAL_DATA, {"email": email, "action": "find"})
+
+
+def test_the_page_asks_for_an_email_address_in_a_form_that_posts(secretary_client):
     response = secretary_client.get(PERSONAL_DATA)
     assert response.status_code == 200
+    soup = WagtailTestUtils.get_soup(response.content)
+    form = soup.find("input", attrs={"name": "email"}).find_parent("form")
+    assert form["method"] == "post"
+    assert form.find("input", attrs={"name": "csrfmiddlewaretoken"})
+    assert form.find("button", attrs={"name": "action", "value": "find"}).get_text() == "Find"
+    assert "Stored for" not in response.content.decode()
+
+
+def test_an_address_in_the_query_string_is_not_looked_up_nor_shown(secretary_client, people):
+    """An address in a URL would be kept in access logs and the browser's history."""
+    response = secretary_client.get(PERSONAL_DATA, {"email": "maria@example.org"})
+    assert response.status_code == 200
     html = response.content.decode()
-    assert 'name="email"' in html
-    assert "Stored for" not in html
+    assert found_references(response) == []
+    assert "Stored for" not in html and "maria@example.org" not in html
+    assert "María" not in html and people["maria"][0].reference not in html
+    assert not response.context["form"].is_bound
+
+
+def test_every_action_needs_the_csrf_token(secretary, people):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretary)
+    before = stored()
+    for action in ({"action": "find"}, {"action": "export"}, {"action": "erase", "confirm": "yes"}):
+        response = client.post(PERSONAL_DATA, {"email": "maria@example.org", **action})
+        assert response.status_code == 403, action
+        assert "María" not in response.content.decode(), action
+    assert stored() == before
 
 
 @pytest.mark.parametrize("email", ["maria@example.org", "MARIA@EXAMPLE.ORG", " Maria@example.org "])
 def test_a_person_is_found_by_email_in_any_capitals(secretary_client, people, email):
-    response = secretary_client.get(PERSONAL_DATA, {"email": email})
+    response = find(secretary_client, email)
     first, second = people["maria"]
     assert found_references(response) == [first.reference, second.reference]
     html = response.content.decode()
@@ -120,7 +151,7 @@ def test_a_person_is_found_by_email_in_any_capitals(secretary_client, people, em
 
 
 def test_nothing_stored_for_an_unknown_address(secretary_client, people):
-    response = secretary_client.get(PERSONAL_DATA, {"email": "nobody@example.org"})
+    response = find(secretary_client, "nobody@example.org")
     assert found_references(response) == []
     html = response.content.decode()
     assert "Nothing is stored for this address." in html
@@ -133,7 +164,7 @@ def test_a_name_with_markup_is_shown_as_text(secretary_client, membership_types)
         email="eva@example.org",
         membership_type=membership_types["individual"],
     )
-    response = secretary_client.get(PERSONAL_DATA, {"email": "eva@example.org"})
+    response = find(secretary_client, "eva@example.org")
     html = response.content.decode()
     assert SCRIPT not in html
     assert escape(f"{SCRIPT} Eva") in html
@@ -246,7 +277,7 @@ def test_erasing_removes_the_person_and_leaves_everyone_else(secretary_client, p
     pedro.refresh_from_db()
     assert pedro.full_name == "Pedro Mamani"
 
-    response = secretary_client.get(PERSONAL_DATA, {"email": "maria@example.org"})
+    response = find(secretary_client, "maria@example.org")
     assert "Nothing is stored for this address." in response.content.decode()
     _, data = export(secretary_client, "maria@example.org")
     assert data["membership_applications"] == data["emails_waiting_to_be_sent"] == []
@@ -266,7 +297,7 @@ BAD_EMAILS = [
 @pytest.mark.parametrize("email", BAD_EMAILS)
 def test_a_bad_address_is_a_form_error(secretary_client, people, email):
     before = stored()
-    response = secretary_client.get(PERSONAL_DATA, {"email": email})
+    response = find(secretary_client, email)
     assert response.status_code == 200
     assert "email" in form_errors(response)
     assert "Stored for" not in response.content.decode()
@@ -281,7 +312,7 @@ def test_a_bad_address_is_a_form_error(secretary_client, people, email):
 def test_an_address_longer_than_any_stored_is_a_form_error(secretary_client, people):
     email = "a" * 288 + "@example.org"
     assert len(email) == 300
-    response = secretary_client.get(PERSONAL_DATA, {"email": email})
+    response = find(secretary_client, email)
     assert response.status_code == 200
     assert "email" in form_errors(response)
 
@@ -295,6 +326,7 @@ def test_other_staff_are_refused(client, roles, people, role):
         assert response.status_code == 403
         assert "María" not in response.content.decode()
     for data in (
+        {"email": "maria@example.org", "action": "find"},
         {"email": "maria@example.org", "action": "export"},
         {"email": "maria@example.org", "action": "erase"},
         {"email": "maria@example.org", "action": "erase", "confirm": "yes"},
