@@ -6,6 +6,7 @@ import sys
 import time
 
 import pytest
+from aiosmtpd.handlers import Message
 
 from django.conf import settings
 from django.core.cache import caches
@@ -115,3 +116,14 @@ def wait_until(condition, timeout=30, step=0.25):
             return True
         time.sleep(step)
     return condition()
+
+
+class Inbox(Message):
+    """What a real SMTP server on loopback (aiosmtpd's Controller) is given, kept in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)

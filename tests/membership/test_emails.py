@@ -3,13 +3,11 @@ loses nothing, and the scheduler sends what waits once it is back."""
 
 import logging
 import re
-import socket
 from datetime import timedelta
 
 import psycopg
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from django.conf import settings
 from django.core import mail
@@ -20,25 +18,10 @@ from django.utils import timezone
 from membership.emails import send_due_emails, send_now, send_queued
 from membership.models import MembershipApplication, QueuedEmail
 from psgsite.scheduler import run_pass
-from tests.conftest import test_database_url
+from tests.conftest import Inbox, free_port, test_database_url
 from tests.membership.conftest import SECRETARY, application_data
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -19,12 +19,11 @@ from types import SimpleNamespace
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from django.db import connection
 from django.test import override_settings
 
-from tests.conftest import free_port, wait_until
+from tests.conftest import Inbox, free_port, wait_until
 from tests.membership.conftest import SECRETARY, application_data
 from tests.psgsite.conftest import SECRET_KEY, run_production
 from tests.psgsite.web_client import WebClient
@@ -115,15 +114,6 @@ def private_postgres():
         yield server
     finally:
         server.remove()
-
-
-class Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
 
 
 @pytest.fixture
