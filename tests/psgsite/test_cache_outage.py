@@ -162,7 +162,8 @@ def test_under_the_recommended_memory_cap_no_flood_of_addresses_fills_redis(
     for n in range(400):
         served(reader, server.url + f"/search/?q=word{n}")
     memory = redis.client().info("memory")
-    assert memory["used_memory"] <= memory["maxmemory"]
+    # Redis evicts before each write, so it may pass the cap by what one write adds.
+    assert memory["used_memory"] <= memory["maxmemory"] + 64 * 1024
     assert redis.client().info("stats")["evicted_keys"] > 0
     assert health(reader, server) == (200, '{"status": "ok", "database": "ok", "cache": "ok"}')
     served(reader, server.url + "/")
