@@ -227,6 +227,13 @@ class RedisServer:
         self.process.terminate()
         self.process.wait(timeout=20)
 
+    def pause(self):
+        """Stopped, not ended: it takes connections and answers nothing, as a hung server does."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
     def client(self):
         import redis
 
@@ -256,4 +263,5 @@ def private_redis(tmp_path):
     yield start
     for server in servers:
         if server.process.poll() is None:
+            server.resume()
             server.stop()

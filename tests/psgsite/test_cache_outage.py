@@ -98,6 +98,28 @@ def test_with_redis_stopped_the_site_is_served_uncached_and_health_says_so(
     assert apply(applicant, server, content, "p5@example.org") == 429
 
 
+def test_with_redis_hung_pages_are_served_once_it_is_given_up_on(
+    start_production_server, private_redis, content
+):
+    """A Redis that takes connections and answers nothing: its operations time out (a second,
+    in the settings) and the server is then left alone a moment, so every page is served."""
+    redis = private_redis()
+    server = start_production_server(REDIS_URL=redis.url, **ENV)
+    reader = WebClient()
+    served(reader, server.url + "/")
+    redis.pause()
+    try:
+        for url in content["pages"]:
+            assert served(reader, server.url + url).headers.get("X-Cache") is None, url
+        assert health(reader, server) == (
+            200,
+            '{"status": "degraded", "database": "ok", "cache": "failed"}',
+        )
+    finally:
+        redis.resume()
+    assert wait_until(lambda: reader.get(server.url + "/").headers.get("X-Cache") == "hit")
+
+
 def fill(redis):
     """Brings the server past its memory cap, for good: data in it, and a cap below that (data
     alone would leave it just under the cap whenever a client's buffer is freed)."""
