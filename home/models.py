@@ -133,6 +133,9 @@ class SiteSettings(BaseSiteSetting):
     )
     address = models.TextField(blank=True, help_text="Postal address, one line per line.")
     email = models.EmailField(blank=True, help_text="The public contact address.")
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="A public telephone number, if there is one."
+    )
     membership_email = models.EmailField(
         "membership secretary's email",
         blank=True,
@@ -153,15 +156,41 @@ class SiteSettings(BaseSiteSetting):
     social_links = StreamField(
         [("link", SocialLinkBlock())], blank=True, help_text="Links to our pages elsewhere."
     )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the header beside the name. An SVG, or a PNG at least 160 pixels high.",
+    )
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a page without its own image is shared on social media "
+        "(cropped to 1200 by 630 pixels).",
+    )
 
     panels = [
-        FieldPanel("organisation_name"),
-        FieldPanel("address"),
-        FieldPanel("email"),
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("logo"), FieldPanel("social_image")],
+            heading="Identity",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("email"),
+                FieldPanel("phone"),
+                FieldPanel("address"),
+                FieldPanel("social_links"),
+            ],
+            heading="Contact details, shown in the footer when set",
+        ),
         FieldPanel("membership_email"),
         FieldPanel("charity_details"),
         FieldPanel("privacy_notice"),
-        FieldPanel("social_links"),
     ]
 
     class Meta:
