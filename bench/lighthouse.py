@@ -61,11 +61,11 @@ def audit(binary, url, skipped=()):
     report = json.loads(result.stdout)
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     failing = [
-        audit["title"]
-        for audit in report["audits"].values()
-        if audit.get("score") is not None
-        and audit["score"] < 0.9
-        and audit.get("scoreDisplayMode") == "binary"
+        check["title"]
+        for check in report["audits"].values()
+        if check.get("score") is not None
+        and check["score"] < 0.9
+        and check.get("scoreDisplayMode") == "binary"
     ]
     return scores, failing
 
