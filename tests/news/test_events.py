@@ -38,7 +38,18 @@ def events(news_index):
         "older": EventPageFactory(
             parent=news_index, title="An old meeting", start=now - datetime.timedelta(days=900)
         ),
-        "tbc": EventPageFactory(parent=news_index, title="Annual conference", start=None),
+        "tbc": EventPageFactory(
+            parent=news_index,
+            title="Annual conference",
+            start=None,
+            date=timezone.localdate() - datetime.timedelta(days=30),
+        ),
+        "never": EventPageFactory(
+            parent=news_index,
+            title="Conference of 2012",
+            start=None,
+            date=datetime.date(2012, 11, 1),
+        ),
     }
 
 

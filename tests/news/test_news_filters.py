@@ -32,7 +32,13 @@ class TestFilters:
     def test_events_and_plain_news_each_have_a_listing(self, client, news):
         events = html_of(client, "/news/kind/events/")
         assert "Annual conference" in events and "Conga mine" not in events
-        assert "When: Date to be confirmed" in events
+        # Announced in 2012 without a date: its date was never confirmed, and the date it
+        # was announced is labelled as such (never shown as the event's own).
+        item = events[events.index('<article class="news-item">') :]
+        item = item[: item.index("</article>")]
+        assert "Date never confirmed" in item
+        assert 'Announced <time datetime="2012-11-01">1 November 2012</time>' in item
+        assert item.count("<time") == 1
         plain = html_of(client, "/news/kind/news/")
         assert "Conga mine" in plain
         assert "Annual conference" not in plain and "Briefing on land titles" not in plain
