@@ -13,7 +13,8 @@ def main_menu(context):
 
     Each entry says whether it is the page shown ("page"), or the section it lies in ("true").
     A page or listing that belongs to such a section (menu_section in the context, or on the
-    page) marks that section, not the page it hangs from."""
+    page) marks that section, not the page it hangs from; the section's own listing says so
+    (menu_section_listing)."""
     request = context["request"]
     site = Site.find_for_request(request)
     current = context.get("page")
@@ -34,8 +35,28 @@ def main_menu(context):
         for key, title, subpath in sections:
             state = None
             if in_section and key == section:
-                state = "page" if page.pk == current.pk else "true"
+                is_listing = page.pk == current.pk and context.get("menu_section_listing")
+                state = "page" if is_listing else "true"
             items.append({"url": url + subpath, "title": title, "state": state})
+    return {"items": items}
+
+
+@register.inclusion_tag("includes/section_links.html", takes_context=True)
+def section_links(context):
+    """The site's main sections, for a reader who is lost (the page-not-found page): the home
+    page, the live pages of the menu, and the listings their types offer
+    (Page.directory_sections)."""
+    request = context["request"]
+    site = Site.find_for_request(request)
+    if site is None:
+        return {"items": []}
+    root = site.root_page
+    items = []
+    for page in [root, *root.get_children().live().public().in_menu()]:
+        url = page.get_url(request)
+        items.append({"url": url, "title": "Home" if page is root else page.title})
+        sections = getattr(page.specific_class, "directory_sections", lambda: [])()
+        items.extend({"url": url + subpath, "title": title} for _, title, subpath in sections)
     return {"items": items}
 
 

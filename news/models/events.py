@@ -18,7 +18,6 @@ from home.models import ListingFields, ListingQuerySet
 from ..calendar import calendar_response
 from .items import NewsItemPage
 
-
 # An event announced without a fixed start is "date to be confirmed" for this long after the
 # date it was announced (its listing date); after that it is listed among the past events as
 # "date never confirmed", so that an old announcement is never offered as coming up.

@@ -116,6 +116,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
                 "calendar_url": self.calendar_url(request, has_events=bool(dated) or None),
                 **self.events_breadcrumbs(request),
                 "menu_section": "events",
+                "menu_section_listing": True,
             },
         )
 
@@ -148,6 +149,14 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def url_of(self, request, route, *args):
         return self.get_url(request) + self.reverse_subpage(route, args=list(args))
+
+    @classmethod
+    def directory_sections(cls):
+        """The listings offered among the site's main sections (on the page-not-found page)."""
+        return [
+            ("briefings", "Briefings", cls.get_resolver().reverse("by_kind", "briefings")),
+            *cls.menu_sections(),
+        ]
 
     @classmethod
     def menu_sections(cls):
@@ -253,10 +262,21 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return NewsFeed(feed_format, items, heading, link, self.intro)(request)
 
     def get_sitemap_urls(self, request=None):
-        """The index, and each topic and year listing, which search engines should find too."""
+        """The index, the events listings, and each kind, topic and year listing that has
+        items, which search engines should find too."""
         urls = super().get_sitemap_urls(request)
         lastmod = urls[0]["lastmod"] if urls else None
+        items = self.news_items().order_by()
+        kinds = items.aggregate(
+            **{
+                kind: models.Count("pk", filter=condition)
+                for kind, (_, condition) in self.KINDS.items()
+            }
+        )
         for route, args in [
+            ("upcoming_events", []),
+            ("past_events", []),
+            *[("by_kind", [kind]) for kind, count in kinds.items() if count],
             *[("by_topic", [topic.slug]) for topic in self.topics()],
             *[("by_year", [year]) for year in self.years()],
         ]:
