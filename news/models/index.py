@@ -27,7 +27,16 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     intro = models.TextField(blank=True, help_text="A sentence at the top of the news listing.")
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel(
+            "intro",
+            help_text="A sentence at the top of the news listing. The news listings show news "
+            "items, briefings and events newest first by their date (for an event, the date it "
+            "was announced); the events listings, under Events in the menu, go by each event's "
+            "own start.",
+        ),
+    ]
 
     class Meta:
         verbose_name = "news index page"
