@@ -74,19 +74,23 @@ def home_news(context, lead_story_id=None):
 
 @register.simple_tag(takes_context=True)
 def article_extras(context, page):
-    """What follows a news item or event: its topics, each linked to its listing, related
-    stories, share links and the join page, in a fixed number of queries."""
+    """What follows a news item or event: its topics, each linked to its listing where it has
+    one, related stories, share links and the join page, in a fixed number of queries."""
     request = context["request"]
     topics = page.sorted_topics()
     index = NewsIndexPage.objects.parent_of(page).first()
-    index_url = index.get_url(request) if index else None
+    listed, index_url = set(), ""
+    if index is not None and topics:
+        # A topic only a draft, a preview or a private page carries has no listing (a 404).
+        ids = [topic.pk for topic in topics]
+        listed = set(index.topics().filter(pk__in=ids).values_list("pk", flat=True))
+        index_url = index.get_url(request)
     return {
         "topics": [
             {
                 "name": topic.name,
-                # A topic typed into a preview has no slug, and no listing, yet.
                 "url": index_url + index.reverse_subpage("by_topic", args=[topic.slug])
-                if index_url and topic.slug
+                if topic.pk in listed
                 else None,
             }
             for topic in topics

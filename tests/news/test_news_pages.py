@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from news.models import EventPage
+from tests.editorial import edit_form
 from tests.factories import (
     DocumentFactory,
     EventPageFactory,
@@ -255,6 +256,21 @@ class TestArticleExtras:
         # The event's own page has the same frame, and finds the story.
         assert related_titles(soup(client.get(event.url))) == ["This one"]
 
+    def test_a_private_pages_own_topic_is_not_linked_to_a_listing_without_it(
+        self, client, news_index
+    ):
+        page = with_topics(NewsPageFactory(parent=news_index), "Mining", "Members only")
+        with_topics(NewsPageFactory(parent=news_index), "Mining")
+        PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
+        client.post(
+            f"/_util/authenticate_with_password/{page.get_view_restrictions().get().pk}/{page.pk}/",
+            {"password": "x", "return_url": page.url},
+        )
+        topics = soup(client.get(page.url)).select_one(".topics")
+        chips = {li.get_text(): li.a["href"] if li.a else None for li in topics.select("li")}
+        assert chips == {"Members only": None, "Mining": "/news/topic/mining/"}
+        assert client.get("/news/topic/members-only/").status_code == 404
+
     def test_no_related_stories_section_without_shared_topics(self, client, news_index):
         lonely = with_topics(NewsPageFactory(parent=news_index), "Mining")
         untagged = NewsPageFactory(parent=news_index)
@@ -318,3 +334,19 @@ class TestArticleExtras:
         assert html.select_one(".share h2").get_text() == "Share this event"
         assert len(html.select(".share a")) == 6
         assert html.select_one(".join-prompt a")["href"] == "/join/"
+
+
+@pytest.mark.django_db
+def test_a_preview_shows_topics_typed_in_and_what_they_relate_to(admin_client, news_index):
+    """A topic that no live page carries yet has no listing to link to; one that does finds the
+    stories on it, though the preview's topics are not saved."""
+    page = NewsPageFactory(parent=news_index, title="Draft story")
+    other = with_topics(NewsPageFactory(parent=news_index, title="On mining"), "Mining")
+    url = f"/admin/pages/{page.pk}/edit/preview/"
+    data = edit_form(admin_client, page)
+    data["topics"] = "Mining, Brand new topic"
+    assert admin_client.post(url, data).json()["is_valid"] is True
+    preview = soup(admin_client.get(url))
+    chips = {li.get_text(): li.a["href"] if li.a else None for li in preview.select(".topics li")}
+    assert chips == {"Brand new topic": None, "Mining": "/news/topic/mining/"}
+    assert related_titles(preview) == [other.title]
