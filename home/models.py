@@ -52,23 +52,46 @@ class HomePage(Page):
     subpage_types = ["news.NewsIndexPage", "about.AboutPage", "membership.JoinPage"]
     max_count = 1
 
+    heading = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The home page's main heading: what we campaign for, in a line. "
+        "The page title where it is empty.",
+    )
     intro = models.TextField(
-        blank=True, help_text="A sentence or two at the top of the home page saying who we are."
+        blank=True, help_text="A sentence or two under the heading saying who we are."
+    )
+    lead_story = models.ForeignKey(
+        "news.NewsPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Pin a news item or briefing as the home page's lead story. Leave empty to "
+        "lead with the newest item, which also leads while the pinned one is unpublished or "
+        "private.",
     )
     body = StreamField(BaseStreamBlock(), blank=True, help_text="Optional content below the news.")
 
     content_panels = [
         *Page.content_panels,
+        FieldPanel("heading"),
         FieldPanel("intro"),
+        FieldPanel("lead_story"),
         InlinePanel(
             "teasers",
             heading="Pages to feature",
             label="Featured page",
-            help_text="Pages teased beside the latest news, such as About us and Join.",
+            help_text="Pages teased under Get involved, such as About us and Join.",
         ),
         FieldPanel("body"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("heading"),
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
 
     class Meta:
         verbose_name = "home page"

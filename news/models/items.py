@@ -89,6 +89,25 @@ class NewsItemPage(ListingFields, Page):
         detail = self.detail
         return "" if detail is self else detail.kind_label
 
+    def related_stories(self, topics, count=3):
+        """Up to count live, public items that share the most of these topics (this item's, as
+        shown), the newest first among equals; never this item. One query, however many topics:
+        the topics are passed in because a preview's are not yet in the database."""
+        topic_ids = [topic.pk for topic in topics if topic.pk is not None]
+        if not topic_ids:
+            return []
+        return list(
+            NewsItemPage.objects.live()
+            .public()
+            .exclude(pk=self.pk)
+            # Filtered first, so that the count is of the shared topics only.
+            .filter(tagged_items__tag_id__in=topic_ids)
+            .annotate(shared_topics=models.Count("tagged_items"))
+            .order_by("-shared_topics", "-date", "-pk")
+            .select_related(*self.LISTING_RELATED)
+            .defer_streamfields()[:count]
+        )
+
 
 class NewsPage(NewsItemPage):
     parent_page_types = ["news.NewsIndexPage"]

@@ -1,16 +1,129 @@
-from django import template
+from urllib.parse import quote, urlencode
 
-from news.models import NewsIndexPage
+from django import template
+from django.apps import apps
+
+from news.feeds import FEED_TYPES
+from news.models import NewsIndexPage, NewsPage
 
 register = template.Library()
 
+LATEST_NEWS = 4
+LATEST_BRIEFINGS = 3
+UPCOMING_EVENTS = 3
 
-@register.inclusion_tag("news/includes/latest_news.html", takes_context=True)
-def latest_news(context, count=5):
-    """The newest live items from the news index, for the home page."""
+
+def live_join_page():
+    """The join page where it is live and public, else None. Named, not imported: the news
+    app does not import the membership app."""
+    join_page = apps.get_model("membership", "JoinPage")
+    return join_page.objects.live().public().first()
+
+
+@register.simple_tag(takes_context=True)
+def home_news(context, lead_story_id=None):
+    """What the home page shows of the news, each part in a query of its own whatever the size
+    of the archive: the lead story (the pinned one while it is live and public, else the
+    newest news item or briefing), the latest news items, briefings and upcoming events without
+    it, the addresses of their listings, feeds and calendar, and the join page."""
+    request = context["request"]
     index = NewsIndexPage.objects.live().public().first()
-    items = index.news_items().with_listing_images()[:count] if index else []
-    return {"index": index, "items": items, "request": context["request"]}
+    news = {"join_page": live_join_page()}
+    if index is None:
+        return news
+    stories = (
+        NewsPage.objects.child_of(index)
+        .live()
+        .public()
+        .select_related("briefing_document")
+        .with_listing_images()
+        .defer_streamfields()
+    )
+    lead = stories.filter(pk=lead_story_id).first() if lead_story_id else None
+    lead = lead or stories.order_by("-date", "-pk").first()
+    items = index.news_items()
+    events = index.events().upcoming()
+    if lead is not None:
+        items, events = items.exclude(pk=lead.pk), events.exclude(pk=lead.pk)
+    url = index.get_url(request)
+    briefings = list(items.filter(index.KINDS["briefings"][1])[:LATEST_BRIEFINGS])
+    news.update(
+        {
+            "index": index,
+            "lead": lead,
+            "latest": list(items.filter(index.KINDS["news"][1])[:LATEST_NEWS]),
+            "briefings": briefings,
+            "any_briefings": bool(briefings) or getattr(lead, "is_briefing", False),
+            "events": list(events[:UPCOMING_EVENTS]),
+            "all_url": url,
+            "briefings_url": url + index.reverse_subpage("by_kind", args=["briefings"]),
+            "events_url": url + index.reverse_subpage("upcoming_events"),
+            "calendar_url": url + index.reverse_subpage("events_calendar"),
+            "feeds": [
+                {
+                    "label": label,
+                    "type": content_type,
+                    "url": url + index.reverse_subpage("feed", args=[name]),
+                }
+                for name, (label, content_type) in FEED_TYPES.items()
+            ],
+        }
+    )
+    return news
+
+
+@register.simple_tag(takes_context=True)
+def article_extras(context, page):
+    """What follows a news item or event: its topics, each linked to its listing where it has
+    one, related stories, share links and the join page, in a fixed number of queries."""
+    request = context["request"]
+    topics = page.sorted_topics()
+    index = NewsIndexPage.objects.parent_of(page).first()
+    listed, index_url = set(), ""
+    if index is not None and topics:
+        # A topic only a draft, a preview or a private page carries has no listing (a 404).
+        ids = [topic.pk for topic in topics]
+        listed = set(index.topics().filter(pk__in=ids).values_list("pk", flat=True))
+        index_url = index.get_url(request)
+    return {
+        "topics": [
+            {
+                "name": topic.name,
+                "url": index_url + index.reverse_subpage("by_topic", args=[topic.slug])
+                if topic.pk in listed
+                else None,
+            }
+            for topic in topics
+        ],
+        "related": page.related_stories(topics),
+        "share_links": share_links(page.get_full_url(request), page.title),
+        "join_page": live_join_page(),
+    }
+
+
+def share_links(url, title):
+    """Links that hand the page to each service's own sharing form: no script, no tracker.
+    Each gives the service's name and whether it opens in a new tab (all but email)."""
+    if not url:
+        return []
+    text = f"{title} {url}"
+
+    def query(**parameters):
+        return urlencode(parameters, quote_via=quote)
+
+    return [
+        {"name": "Email", "url": "mailto:?" + query(subject=title, body=url), "new_tab": False},
+        *(
+            {"name": name, "url": address, "new_tab": True}
+            for name, address in [
+                ("Bluesky", "https://bsky.app/intent/compose?" + query(text=text)),
+                ("X (Twitter)", "https://x.com/intent/tweet?" + query(url=url, text=title)),
+                ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + query(u=url)),
+                ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + query(url=url)),
+                ("WhatsApp", "https://wa.me/?" + query(text=text)),
+            ]
+        ),
+    ]
 
 
 @register.inclusion_tag("news/includes/feed_links.html", takes_context=True)

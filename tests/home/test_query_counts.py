@@ -5,13 +5,14 @@ import pytest
 
 from django.test import override_settings
 
+from home.models import HomePage
 from tests.factories import (
     AboutPageFactory,
     ImageFactory,
     JoinPageFactory,
     MembershipTypeFactory,
 )
-from tests.query_counts import add_news, counts_for
+from tests.query_counts import add_news, counts_for, queries_for
 
 URLS = [
     "/",
@@ -73,6 +74,23 @@ def test_queries_do_not_grow_with_the_news(client, pages, news_index):
     with_five = counts_for(client, URLS)
     add_news(news_index, 45)
     assert counts_for(client, URLS) == with_five
+
+
+@pytest.mark.django_db
+def test_a_pinned_lead_story_costs_no_more_with_more_news(client, pages, news_index):
+    """The lead story, latest news, briefings, upcoming events and the join page."""
+    # Two of each kind of item: the older news item pinned, the newer in the latest news.
+    first_news_item = add_news(news_index, 12)[0]
+    home = HomePage.objects.get()
+    home.lead_story = first_news_item
+    home.save_revision().publish()
+    html = client.get("/").content.decode()
+    for heading in ("Latest news", "Latest briefings", "Upcoming events", "Get involved"):
+        assert f">{heading}</h2>" in html
+    assert "Events calendar" in html
+    with_twelve = queries_for(client, "/")
+    add_news(news_index, 45)
+    assert queries_for(client, "/") == with_twelve
 
 
 @pytest.mark.django_db

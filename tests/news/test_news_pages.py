@@ -1,15 +1,21 @@
 import datetime
+from urllib.parse import quote
 
 import pytest
+from bs4 import BeautifulSoup
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from wagtail.models import PageViewRestriction
+
 from news.models import EventPage
+from tests.editorial import edit_form
 from tests.factories import (
     DocumentFactory,
     EventPageFactory,
     ImageFactory,
+    JoinPageFactory,
     NewsPageFactory,
 )
 
@@ -73,13 +79,12 @@ class TestNewsPage:
         listing = client.get(news_index.url).content.decode()
         assert '<span class="tag">Briefing 12</span>' in listing
 
-    def test_shows_its_topics(self, client, news_index):
+    def test_shows_its_topics_by_name(self, client, news_index):
         page = NewsPageFactory(parent=news_index)
         page.topics.add("Mining", "Indigenous rights")
         page.save_revision().publish()
-        html = client.get(page.url).content.decode()
-        assert '<li class="tag">Mining</li>' in html
-        assert '<li class="tag">Indigenous rights</li>' in html
+        topics = soup(client.get(page.url)).select_one(".topics")
+        assert [li.get_text() for li in topics.select("li")] == ["Indigenous rights", "Mining"]
 
     def test_an_issue_number_needs_the_briefing_box_ticked(self, news_index):
         page = NewsPageFactory(parent=news_index, is_briefing=False)
@@ -203,3 +208,163 @@ def test_only_listing_images_below_the_first_load_lazily(client, news_index):
     html = client.get(news_index.url).content.decode()
     loading = [chunk.split('"')[0] for chunk in html.split('loading="')[1:]]
     assert loading == ["eager", "lazy", "lazy"]
+
+
+def soup(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def with_topics(page, *topics):
+    page.topics.add(*topics)
+    page.save_revision().publish()
+    return page
+
+
+def related_titles(page):
+    related = page.select_one(".related")
+    return None if related is None else [a.get_text(strip=True) for a in related.select("h3 a")]
+
+
+@pytest.mark.django_db
+class TestArticleExtras:
+    def test_topic_chips_link_to_their_topic_pages(self, client, news_index):
+        page = with_topics(NewsPageFactory(parent=news_index), "Mining", "Indigenous rights")
+        topics = soup(client.get(page.url)).select_one(".topics")
+        links = {a.get_text(): a["href"] for a in topics.select("a")}
+        assert links == {
+            "Indigenous rights": "/news/topic/indigenous-rights/",
+            "Mining": "/news/topic/mining/",
+        }
+        for url in links.values():
+            listing = soup(client.get(url))
+            assert listing.h1.get_text(strip=True).startswith("Topic:")
+            assert page.title in listing.get_text()
+
+    def test_related_stories_share_the_most_topics_the_newest_first(self, client, news_index):
+        page = with_topics(
+            NewsPageFactory(parent=news_index, title="This one"), "Mining", "Water", "Cusco"
+        )
+        for title, day, topics in [
+            ("One shared, newest", 30, ["Mining"]),
+            ("Two shared, older", 1, ["Mining", "Water"]),
+            ("Two shared, newer", 2, ["Water", "Cusco", "Oil"]),
+            ("One shared, older", 3, ["Cusco"]),
+            ("None shared", 31, ["Oil"]),
+        ]:
+            item = NewsPageFactory(parent=news_index, title=title, date=datetime.date(2014, 1, day))
+            with_topics(item, *topics)
+        html = soup(client.get(page.url))
+        assert related_titles(html) == [
+            "Two shared, newer",
+            "Two shared, older",
+            "One shared, newest",
+        ]
+
+    def test_related_stories_are_never_the_page_itself_drafts_or_private_pages(
+        self, client, news_index
+    ):
+        page = with_topics(NewsPageFactory(parent=news_index, title="This one"), "Mining")
+        draft = with_topics(NewsPageFactory(parent=news_index, title="Draft"), "Mining")
+        draft.unpublish()
+        private = with_topics(NewsPageFactory(parent=news_index, title="Private"), "Mining")
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        event = with_topics(EventPageFactory(parent=news_index, title="A talk"), "Mining")
+        assert related_titles(soup(client.get(page.url))) == [event.title]
+        # The event's own page has the same frame, and finds the story.
+        assert related_titles(soup(client.get(event.url))) == ["This one"]
+
+    def test_a_private_pages_own_topic_is_not_linked_to_a_listing_without_it(
+        self, client, news_index
+    ):
+        page = with_topics(NewsPageFactory(parent=news_index), "Mining", "Members only")
+        with_topics(NewsPageFactory(parent=news_index), "Mining")
+        PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
+        client.post(
+            f"/_util/authenticate_with_password/{page.get_view_restrictions().get().pk}/{page.pk}/",
+            {"password": "x", "return_url": page.url},
+        )
+        topics = soup(client.get(page.url)).select_one(".topics")
+        chips = {li.get_text(): li.a["href"] if li.a else None for li in topics.select("li")}
+        assert chips == {"Members only": None, "Mining": "/news/topic/mining/"}
+        assert client.get("/news/topic/members-only/").status_code == 404
+
+    def test_no_related_stories_section_without_shared_topics(self, client, news_index):
+        lonely = with_topics(NewsPageFactory(parent=news_index), "Mining")
+        untagged = NewsPageFactory(parent=news_index)
+        with_topics(NewsPageFactory(parent=news_index), "Oil")
+        for page in (lonely, untagged):
+            html = soup(client.get(page.url))
+            assert related_titles(html) is None
+            assert "Related stories" not in html.get_text()
+        assert soup(client.get(untagged.url)).select_one(".topics") is None
+
+    def test_share_links_carry_the_encoded_address_and_title(self, client, news_index):
+        page = NewsPageFactory(parent=news_index, title="Water & mining: 'a crisis'")
+        share = soup(client.get(page.url)).select_one(".share")
+        assert "no-print" in share["class"]
+        assert share.h2.get_text() == "Share this story"
+        url = quote(page.full_url, safe="")
+        title = quote(page.title, safe="")
+        links = {a.get_text(): a for a in share.select("a")}
+        assert {name: a["href"] for name, a in links.items()} == {
+            "Share by Email": f"mailto:?subject={title}&body={url}",
+            "Share on Bluesky (opens in a new tab)": (
+                f"https://bsky.app/intent/compose?text={title}%20{url}"
+            ),
+            "Share on X (Twitter) (opens in a new tab)": (
+                f"https://x.com/intent/tweet?url={url}&text={title}"
+            ),
+            "Share on Facebook (opens in a new tab)": (
+                f"https://www.facebook.com/sharer/sharer.php?u={url}"
+            ),
+            "Share on LinkedIn (opens in a new tab)": (
+                f"https://www.linkedin.com/sharing/share-offsite/?url={url}"
+            ),
+            "Share on WhatsApp (opens in a new tab)": f"https://wa.me/?text={title}%20{url}",
+        }
+        assert url == "http%3A%2F%2Flocalhost%2Fnews%2F" + page.slug + "%2F"
+        for name, a in links.items():
+            assert "noopener" in a["rel"]
+            assert (a.get("target") == "_blank") == ("new tab" in name)
+
+    def test_the_join_prompt_leads_to_the_join_page(self, client, home, news_index):
+        join = JoinPageFactory(parent=home, summary="Support our work.")
+        for page in (NewsPageFactory(parent=news_index), EventPageFactory(parent=news_index)):
+            prompt = soup(client.get(page.url)).select_one(".join-prompt")
+            assert "no-print" in prompt["class"]
+            assert "Support our work." in prompt.get_text()
+            button = prompt.find("a", string="Join the Peru Support Group")
+            assert button["href"] == join.url
+            assert client.get(button["href"]).status_code == 200
+
+    def test_no_join_prompt_without_a_live_join_page(self, client, home, news_index):
+        JoinPageFactory(parent=home).unpublish()
+        html = soup(client.get(NewsPageFactory(parent=news_index).url))
+        assert html.select_one(".join-prompt") is None
+        assert "Join the" not in html.select_one("main").get_text()
+
+    def test_an_event_has_the_same_frame(self, client, home, news_index):
+        JoinPageFactory(parent=home)
+        event = with_topics(EventPageFactory(parent=news_index), "PSG events")
+        html = soup(client.get(event.url))
+        assert html.select_one(".topics a")["href"] == "/news/topic/psg-events/"
+        assert html.select_one(".share h2").get_text() == "Share this event"
+        assert len(html.select(".share a")) == 6
+        assert html.select_one(".join-prompt a")["href"] == "/join/"
+
+
+@pytest.mark.django_db
+def test_a_preview_shows_topics_typed_in_and_what_they_relate_to(admin_client, news_index):
+    """A topic that no live page carries yet has no listing to link to; one that does finds the
+    stories on it, though the preview's topics are not saved."""
+    page = NewsPageFactory(parent=news_index, title="Draft story")
+    other = with_topics(NewsPageFactory(parent=news_index, title="On mining"), "Mining")
+    url = f"/admin/pages/{page.pk}/edit/preview/"
+    data = edit_form(admin_client, page)
+    data["topics"] = "Mining, Brand new topic"
+    assert admin_client.post(url, data).json()["is_valid"] is True
+    preview = soup(admin_client.get(url))
+    chips = {li.get_text(): li.a["href"] if li.a else None for li in preview.select(".topics li")}
+    assert chips == {"Brand new topic": None, "Mining": "/news/topic/mining/"}
+    assert related_titles(preview) == [other.title]

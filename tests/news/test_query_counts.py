@@ -3,6 +3,7 @@ deep page of a listing little more than its first."""
 
 import pytest
 
+from tests.factories import JoinPageFactory
 from tests.query_counts import SHARED_TOPIC, add_news, counts_for, queries_for
 
 TOPIC = f"/news/topic/{SHARED_TOPIC.lower().replace(' ', '-')}/"
@@ -61,3 +62,18 @@ def test_a_deep_page_costs_at_most_half_as_much_again_as_the_first(client, news_
         last = deep.rsplit("=", 1)[1]
         assert f"Page {last} of {last}" in client.get(deep).content.decode(), deep
         assert queries_for(client, deep) <= 1.5 * queries_for(client, first), deep
+
+
+@pytest.mark.django_db
+def test_an_article_costs_as_much_with_a_dozen_topics_as_with_two(client, home, news_index):
+    """Topic links, related stories (by shared topics), share links and the join prompt."""
+    JoinPageFactory(parent=home)
+    items = add_news(news_index, 10)
+    urls = [items[0].url, items[3].url]  # a news item and an event
+    assert "Related stories" in client.get(urls[0]).content.decode()
+    with_two = counts_for(client, urls)
+    for item in items:
+        item.topics.add(*(f"Extra topic {n}" for n in range(10)))
+        item.save_revision().publish()
+    assert len(client.get(urls[0]).context["extras"]["topics"]) == 12
+    assert counts_for(client, urls) == with_two
