@@ -47,6 +47,7 @@ def home_news(context, lead_story_id=None):
         items, events = items.exclude(pk=lead.pk), events.exclude(pk=lead.pk)
     url = index.get_url(request)
     briefings = list(items.filter(index.KINDS["briefings"][1])[:LATEST_BRIEFINGS])
+    events = list(events[:UPCOMING_EVENTS])
     news.update(
         {
             "index": index,
@@ -54,11 +55,14 @@ def home_news(context, lead_story_id=None):
             "latest": list(items.filter(index.KINDS["news"][1])[:LATEST_NEWS]),
             "briefings": briefings,
             "any_briefings": bool(briefings) or getattr(lead, "is_briefing", False),
-            "events": list(events[:UPCOMING_EVENTS]),
+            "events": events,
             "all_url": url,
             "briefings_url": url + index.reverse_subpage("by_kind", args=["briefings"]),
             "events_url": url + index.reverse_subpage("upcoming_events"),
-            "calendar_url": url + index.reverse_subpage("events_calendar"),
+            # Offered only while the calendar holds an event; a dated upcoming one means it does.
+            "calendar_url": index.calendar_url(
+                request, has_events=any(event.start for event in events) or None
+            ),
             "feeds": [
                 {
                     "label": label,

@@ -307,6 +307,17 @@ class TestGetInvolved:
         assert calendar["href"] == "/news/events/calendar/"
         assert client.get(calendar["href"])["Content-Type"].startswith("text/calendar")
 
+    def test_an_undated_event_alone_offers_no_calendar(self, client, home, news_index):
+        # Listed as coming up (date to be confirmed), but the calendar leaves it out.
+        EventPageFactory(
+            parent=news_index, title="Annual conference", start=None, date=timezone.localdate()
+        )
+        page = soup(client.get("/"))
+        assert "Annual conference" in section(page, "Upcoming events").get_text()
+        band = section(page, "Get involved")
+        assert band.find("a", string="Events calendar (iCalendar)") is None
+        assert "calendar" not in band.get_text()
+
     def test_without_a_live_join_page_there_is_no_join_button(self, client, home, news_index):
         JoinPageFactory(parent=home).unpublish()
         page = soup(client.get("/"))
