@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 import pytest
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.images import get_image_model
 from wagtail.models import Site
@@ -179,21 +181,15 @@ def test_without_a_live_join_page_there_is_no_join_button(client, content):
 
 @override_settings(PAGE_CACHE_SECONDS=3600)
 def test_the_join_link_is_looked_up_once_a_generation(
-    client, content, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    client, content, django_capture_on_commit_callbacks
 ):
-    """Pages rendered afresh (a change of generation, a logged-in editor) find the Join link in
-    the cache; unpublishing the join page starts a new generation, and the button goes."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get("/search/?q=peru")
-    with CaptureQueriesContext(connection) as first:
-        client.get("/search/?q=mining")
-    with CaptureQueriesContext(connection) as again:
-        client.get("/search/?q=andes")
-    join_lookups = [q for q in first.captured_queries if "membership_joinpage" in q["sql"]]
-    assert join_lookups == [] or len(again.captured_queries) <= len(first.captured_queries)
-    assert not [q for q in again.captured_queries if "membership_joinpage" in q["sql"]]
+    """Pages rendered afresh (each search, a logged-in editor's pages) find the Join link in the
+    cache; unpublishing the join page starts a new generation, and the button goes."""
+    client.get("/search/?q=peru")  # looks the links up for this generation
+    with CaptureQueriesContext(connection) as later:
+        html = client.get("/search/?q=mining").content.decode()
+    assert 'href="/join/">Join</a>' in html
+    assert not [q for q in later.captured_queries if "membership_joinpage" in q["sql"]]
     with django_capture_on_commit_callbacks(execute=True):
         JoinPage.objects.get().unpublish()
     assert "button--join" not in client.get("/search/?q=lima").content.decode()
