@@ -172,6 +172,14 @@ def test_every_page_has_a_join_button_leading_to_the_join_page(client, content):
         assert f'<a class="button button--join" href="{join_url}">Join</a>' in header, url
 
 
+def test_the_footer_invites_readers_to_join_except_on_the_join_page(client, content):
+    footer_of = lambda url: section(  # noqa: E731
+        client.get(url).content.decode(), '<footer class="site-footer">', "</footer>"
+    )
+    assert '<a class="button button--light" href="/join/">Become a member</a>' in footer_of("/")
+    assert "Become a member" not in footer_of("/join/")
+
+
 def test_without_a_live_join_page_there_is_no_join_button(client, content):
     JoinPage.objects.get().unpublish()
     html = client.get("/news/").content.decode()
