@@ -147,7 +147,11 @@ class HomePageTeaser(Orderable):
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
-    """What the footer of every page says: editors change it under Settings."""
+    """What the header and footer of every page say: moderators change it under Settings."""
+
+    # Every page shows the logo, names a social image and links the privacy notice: loaded with
+    # the settings themselves.
+    select_related = ["logo", "social_image", "privacy_notice"]
 
     organisation_name = models.CharField(
         max_length=200,

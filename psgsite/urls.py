@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .files import favicon, media
 from .passwords import document_password, page_password
 from .views import health, robots_txt, search, sitemap_index, sitemap_section
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", robots_txt),
+    path("favicon.ico", favicon),
     path("health/", health, name="health"),
     path("search/", search, name="search"),
     path("admin/", include(wagtailadmin_urls)),
@@ -28,11 +29,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA_FILES:
     urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media),
     ]
 
 urlpatterns += [path("", include(wagtail_urls))]

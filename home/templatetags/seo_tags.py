@@ -3,7 +3,10 @@ from urllib.parse import urljoin
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
+
+from wagtail.models import Site
 
 from home.models import SiteSettings
 
@@ -13,6 +16,14 @@ register = template.Library()
 # Django's json_script does.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 SOCIAL_IMAGE = "fill-1200x630"
+# Shown where neither the page nor the site settings give an image (design/images.py draws it).
+DEFAULT_SOCIAL_IMAGE = {
+    "path": "images/social-default.png",
+    "width": 1200,
+    "height": 630,
+    "alt": "Peru Support Group: human rights, indigenous rights and sustainable development "
+    "in Peru",
+}
 
 
 @register.inclusion_tag("includes/seo.html", takes_context=True)
@@ -24,27 +35,50 @@ def seo_tags(context):
     organisation = SiteSettings.for_request(request)
     # A view without a page (search) gives its own.
     description = context.get("meta_description", "")
-    image_url = ""
     structured = None
-    if page is not None and hasattr(page, "get_full_url"):
+    is_page = page is not None and hasattr(page, "get_full_url")
+    # Addresses on the site's own address, like the canonical link (not the request's host).
+    base = (page.get_full_url(request) if is_page else None) or site_root_url(request)
+    image = social_image(base, getattr(page, "listing_image", None), organisation.social_image)
+    if is_page:
         description = (
             page.search_description or getattr(page, "summary", "") or getattr(page, "intro", "")
         )
-        image = getattr(page, "listing_image", None)
-        if image is not None:
-            # On the site's own address, like the canonical link (not the request's host).
-            image_url = urljoin(page.get_full_url(request), image.get_rendition(SOCIAL_IMAGE).url)
         if hasattr(page, "structured_data"):
-            structured = page.structured_data(request, organisation, image_url)
+            structured = page.structured_data(request, organisation, image["own_url"])
     return {
         "title": context.get("heading") or (page.seo_title or page.title if page else ""),
         "description": description,
         "url": context.get("canonical_url") or (page.get_full_url(request) if page else ""),
         "type": getattr(page, "open_graph_type", "website"),
-        "image_url": image_url,
+        "image": image,
         "site_name": organisation.organisation_name,
         "structured_data": structured,
     }
+
+
+def site_root_url(request):
+    site = Site.find_for_request(request)
+    return site.root_url + "/" if site else request.build_absolute_uri("/")
+
+
+def social_image(base, *images):
+    """The image that a share of the page shows: the first of images that social sites can show
+    (not an SVG), cropped to 1200 by 630, or the site's default. "own_url" is the page's or the
+    site's own image only, for structured data, which never names the default."""
+    for image in images:
+        if image is not None and not image.is_svg():
+            rendition = image.get_rendition(SOCIAL_IMAGE)
+            url = urljoin(base, rendition.url)
+            return {
+                "url": url,
+                "own_url": url,
+                "width": rendition.width,
+                "height": rendition.height,
+                "alt": image.default_alt_text,
+            }
+    default = DEFAULT_SOCIAL_IMAGE
+    return {**default, "url": urljoin(base, static(default["path"])), "own_url": ""}
 
 
 @register.filter

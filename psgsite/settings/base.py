@@ -281,6 +281,10 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Every document is downloaded, never shown in the browser as a page of this site.
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# SVG is accepted for logos and diagrams; an SVG that could run script or fetch from elsewhere is
+# refused at upload (home/images.py), since opened on its own it runs as a page of the site.
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "home.images.ImageForm"
 # Renditions are made only at the sizes the templates name; this bounds the source they are made
 # from (a small file can still decode to a huge picture).
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

@@ -38,7 +38,9 @@ def test_no_wcag_22_aa_violations(site, page, name):
 def test_the_stylesheet_is_served(site, page):
     response = page.goto(site.url + "/")
     assert response.status == 200
-    colour = page.eval_on_selector(".site-header", "el => getComputedStyle(el).backgroundColor")
+    colour = page.eval_on_selector(
+        ".site-header__nav", "el => getComputedStyle(el).backgroundColor"
+    )
     assert colour == "rgb(155, 27, 48)"
 
 

@@ -127,7 +127,7 @@ def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(
     body = reader.locator("article")
     expect(body.locator("h2", has_text="Farmers march")).to_have_count(1)
     expect(body).to_contain_text("Thousands marched to protect their water.")
-    image = body.locator("figure.block-image img")
+    image = body.locator("figure.content-image img")
     expect(image).to_have_attribute("alt", "Farmers with banners on a mountain road")
     image.scroll_into_view_if_needed()
     expect(image).to_have_js_property("complete", True)

@@ -36,12 +36,12 @@ def test_every_block_has_a_template_of_its_own_and_a_label_and_icon():
 
 def test_heading_renders_at_the_chosen_level():
     html = render("heading", {"text": "Mining <conflicts>", "level": "h3"})
-    assert html.strip() == '<h3 class="block-heading">Mining &lt;conflicts&gt;</h3>'
+    assert html.strip() == '<h3 class="content-heading">Mining &lt;conflicts&gt;</h3>'
 
 
 def test_paragraph_renders_rich_text():
     html = render("paragraph", "<p>Land titles for <b>communities</b></p>")
-    assert '<div class="block-text"><p>Land titles for <b>communities</b></p></div>' in html
+    assert '<div class="content-text"><p>Land titles for <b>communities</b></p></div>' in html
 
 
 @pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_embed_renders_the_provider_html():
     url = "https://www.youtube.com/watch?v=abc123"
     cached_embed(url, '<iframe title="A talk" src="https://www.youtube.com/embed/abc123"></iframe>')
     html = render("embed", url)
-    assert '<div class="block-embed">' in html
+    assert '<div class="content-embed">' in html
     assert 'src="https://www.youtube.com/embed/abc123"' in html
 
 
@@ -136,7 +136,7 @@ def test_key_facts_render_as_a_description_list():
         {"heading": "Peru", "facts": [{"figure": "70,000", "description": "people died"}]},
     )
     assert "<dt>70,000</dt><dd>people died</dd>" in html
-    assert '<h2 class="block-facts__heading">Peru</h2>' in html
+    assert '<h2 class="content-facts__heading">Peru</h2>' in html
 
 
 def test_table_renders_headers_caption_and_escapes_cells():
@@ -165,9 +165,9 @@ def test_every_block_previews_in_the_admin(admin_client):
     )
     # The class each of our block templates writes on its outermost element.
     marks = {
-        "heading": "block-heading", "paragraph": "block-text", "image": "block-image",
-        "quote": "block-quote", "embed": "block-embed", "document": "block-document",
-        "call_to_action": "block-cta", "key_facts": "block-facts", "table": "block-table",
+        "heading": "content-heading", "paragraph": "content-text", "image": "content-image",
+        "quote": "content-quote", "embed": "content-embed", "document": "content-document",
+        "call_to_action": "content-cta", "key_facts": "content-facts", "table": "content-table",
     }  # fmt: skip
     for name, block in STREAM.child_blocks.items():
         response = admin_client.get("/admin/block-preview/", {"id": block.definition_prefix})

@@ -128,8 +128,9 @@ class ValidHtmlTests(TestCase):
 
     def test_every_page_type_and_listing_has_no_validation_errors(self):
         story = self.client.get(self.story.url).content.decode()
-        for mark in ("block-heading", "block-text", "<picture>", "block-quote", "<iframe",
-                     "block-document", "block-cta", "block-facts", "block-table"):  # fmt: skip
+        for mark in ("content-heading", "content-text", "<picture>", "content-quote",
+                     "<iframe", "content-document", "content-cta", "content-facts",
+                     "content-table"):  # fmt: skip
             self.assertIn(mark, story)
         urls = [
             "/",
