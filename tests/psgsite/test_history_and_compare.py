@@ -1,7 +1,7 @@
 """A page's history that reads (autosaves do not flood it), and a compare view that names the
 blocks it shows and explains its colours."""
 
-import re
+import json
 
 from bs4 import BeautifulSoup
 
@@ -153,3 +153,77 @@ class AutosaveHistoryTests(HistoryTestCase):
         self.assertTrue(any(action.startswith("Approved at") for action in actions), actions)
         self.assertTrue(any("Workflow" in a or "started" in a for a in actions), actions)
         self.assertGreaterEqual(actions.count("Draft saved"), 2, actions)
+
+
+class CompareTests(EditorialTestCase):
+    def revision(self, blocks):
+        page = self.story.specific
+        page.body = json.dumps([{"type": t, "value": v, "id": i} for i, t, v in blocks])
+        return page.save_revision(user=self.editor, log_action=True)
+
+    def compare(self, older, newer):
+        self.client.force_login(self.editor)
+        response = self.client.get(
+            f"/admin/pages/{self.story.pk}/revisions/compare/{older.pk}...{newer.pk}/"
+        )
+        self.assertEqual(response.status_code, 200)
+        return BeautifulSoup(response.content, "html.parser")
+
+    def test_each_block_is_named_and_says_what_happened_to_it(self):
+        heading = ("h", "heading", {"text": "Farmers march", "level": "h2"})
+        older = self.revision(
+            [
+                heading,
+                ("p", "paragraph", "<p>Police cleared the road.</p>"),
+                ("q", "quote", {"quote": "Water yes, gold no.", "attribution": "Marchers"}),
+            ]
+        )
+        newer = self.revision(
+            [
+                heading,
+                ("p", "paragraph", "<p>Police cleared the square.</p>"),
+                ("n", "paragraph", "<p>A new paragraph.</p>"),
+            ]
+        )
+        soup = self.compare(older, newer)
+        blocks = soup.select("td.comparison .comparison__child-object")
+        described = [
+            (
+                " ".join(block.select_one(".comparison__block-name").get_text(" ").split()),
+                block.get("class"),
+            )
+            for block in blocks
+        ]
+        self.assertEqual(
+            described,
+            [
+                ("Heading (unchanged)", ["comparison__child-object"]),
+                ("Text (changed)", ["comparison__child-object"]),
+                ("Text (added)", ["comparison__child-object", "addition"]),
+                ("Quote (removed)", ["comparison__child-object", "deletion"]),
+            ],
+        )
+        changed = blocks[1]
+        self.assertEqual(changed.select_one("span.deletion").get_text(), "road.")
+        self.assertEqual(changed.select_one("span.addition").get_text(), "square.")
+        self.assertIn("Water yes, gold no.", blocks[3].get_text())
+
+    def test_the_key_explains_the_colours(self):
+        older = self.revision([("p", "paragraph", "<p>One.</p>")])
+        newer = self.revision([("p", "paragraph", "<p>Two.</p>")])
+        soup = self.compare(older, newer)
+        key = soup.find("section", attrs={"aria-labelledby": "comparison-key-heading"})
+        self.assertEqual(key.find("h2").get_text(), "Key")
+        items = [" ".join(li.get_text(" ").split()) for li in key.find_all("li")]
+        self.assertEqual(items[0], "Underlined on green : words added in the newer version")
+        self.assertEqual(items[1], "Struck through on red : words removed from the older version")
+        self.assertTrue(items[2].startswith("Added and Removed : a whole block"))
+        self.assertEqual(key.select_one("span.addition").get_text(), "Underlined on green")
+        self.assertEqual(key.select_one("span.deletion").get_text(), "Struck through on red")
+        # The key comes before the changes it explains.
+        self.assertLess(
+            str(soup).index("comparison-key-heading"), str(soup).index("comparison__block-name")
+        )
+        # The colours are not all that tells them apart: the admin's stylesheet underlines and
+        # strikes through.
+        self.assertIn('href="/static/css/admin.css"', str(soup))

@@ -84,9 +84,7 @@ class MistypedTimesTests(SchedulingTestCase):
         revisions = Revision.objects.count()
         response = self.post_edit(self.moderator, self.story, {}, expire_at="32/12/2030 10:00")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(
-            response.context["form"].errors["expire_at"], ["Enter a valid date/time."]
-        )
+        self.assertEqual(response.context["form"].errors["expire_at"], ["Enter a valid date/time."])
         self.assertEqual(Revision.objects.count(), revisions)
 
 
@@ -141,7 +139,7 @@ class ScheduledMessageTests(SchedulingTestCase):
         self.publish(self.story, go_live_at="14/01/2030 09:30")
         response = self.client.get(f"/admin/pages/{self.index.pk}/")
         self.assertContains(
-            response, f"is scheduled to go live on 14 January 2030, 09:30 (UK time)."
+            response, "is scheduled to go live on 14 January 2030, 09:30 (UK time)."
         )
 
     def test_approving_with_a_future_go_live_says_when(self):
