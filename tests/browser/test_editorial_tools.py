@@ -89,8 +89,8 @@ def test_a_moderator_schedules_to_the_minute_and_a_mistyped_time_is_refused(staf
 
 
 def type_in_the_editor(page, site, story, words):
-    """Opens the editor, types into the summary and the first text of the body, and waits for the editor to save the draft by
-    itself, as it does a moment after a person types."""
+    """Opens the editor, types into the summary and the first text of the body, and waits for
+    the editor to save the draft by itself, as it does a moment after a person types."""
     page.goto(f"{site.url}/admin/pages/{story.pk}/edit/")
     # The editor notes the form as it was loaded before it watches for edits (the event below);
     # typed before then, the words would count as loaded and never be saved.
