@@ -28,9 +28,10 @@ def group_autosave(request, page):
     autosaves it follows, counting them."""
     if not is_autosave(request):
         return
-    latest, *previous = PageLogEntry.objects.filter(page=page).order_by("-timestamp", "-pk")[:2]
-    if latest.action != EDIT or latest.user_id != request.user.pk:
+    entries = list(PageLogEntry.objects.filter(page=page).order_by("-timestamp", "-pk")[:2])
+    if not entries or entries[0].action != EDIT or entries[0].user_id != request.user.pk:
         return
+    latest, *previous = entries
     data = {**(latest.data or {}), "autosave": True, "autosaves": 1}
     before = previous[0] if previous else None
     if (
