@@ -1,9 +1,16 @@
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from . import admin_compare
+from .admin_history import group_autosave
+from .admin_scheduling import say_when_scheduled
+from .checklist import add_launch_checklist
 
 
 class ScheduledPanel(Component):
@@ -58,3 +65,19 @@ class ScheduledPanel(Component):
 def add_scheduled_panel(request, panels):
     if PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change", "publish"]):
         panels.append(ScheduledPanel())
+
+
+hooks.register("construct_homepage_panels", add_launch_checklist)
+hooks.register("after_edit_page", say_when_scheduled)
+hooks.register("after_edit_page", group_autosave)
+admin_compare.register()
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("insert_global_admin_js")
+def admin_js():
+    return format_html('<script src="{}"></script>', static("js/admin_datetime.js"))

@@ -105,7 +105,10 @@ def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(
     moderator.get_by_role("button", name="More actions").click()
     with moderator.expect_navigation():
         moderator.get_by_role("button", name="Approve and Publish").click()
-    expect(moderator.locator(".messages")).to_contain_text("has been updated")
+    expect(moderator.locator(".messages")).to_contain_text(
+        f"'Water protest in Cajamarca' is scheduled to go live on "
+        f"{go_live:%-d %B %Y, %H:%M} (UK time)."
+    )
     story.refresh_from_db()
     assert not story.live, "approved after the go-live time: the test machine is too slow"
     assert story.go_live_at == go_live

@@ -1,0 +1,167 @@
+"""The editor's tools as staff click through them: scheduling to the minute, a mistyped time
+refused, a history without a flood of autosaves, a compare view that names blocks, and the
+launch checklist on a moderator's dashboard."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from home.models import SiteSettings
+from news.models import NewsPage
+from psgsite.roles import EDITORS, MODERATORS, set_up_roles
+from tests.browser.conftest import log_in
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def staff(site):
+    set_up_roles()
+    UserFactory(username="edna", groups=[EDITORS])
+    UserFactory(username="mo", groups=[MODERATORS])
+    return site
+
+
+def open_schedule(page, toggle=True):
+    if toggle:
+        page.get_by_role("button", name="Toggle status").click()
+    page.locator("[data-side-panel='status']").get_by_role(
+        "button", name=re.compile("^(Set|Edit) schedule$")
+    ).click()
+    dialog = page.locator("#schedule-publishing-dialog")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def save_schedule(page, dialog):
+    # By keyboard, as the date pickers that open on focus cover the button for a mouse.
+    dialog.get_by_role("button", name="Save schedule").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_moderator_schedules_to_the_minute_and_a_mistyped_time_is_refused(staff, browser):
+    story = NewsPage.objects.live().order_by("pk").first()
+    moderator = log_in(browser, staff, "mo")
+    moderator.goto(f"{staff.url}/admin/pages/{story.pk}/edit/")
+
+    dialog = open_schedule(moderator)
+    expect(dialog).to_contain_text("Times are UK time (Europe/London)")
+    expect(dialog).to_contain_text("for example 01/07/2027 14:05")
+    go_live = moderator.locator("#id_go_live_at")
+    go_live.click()
+    # The picker offers times by the five minutes, not whole hours alone.
+    times = dialog.locator(".xdsoft_datetimepicker:visible .xdsoft_timepicker .xdsoft_time")
+    expect(times.filter(has_text=re.compile(r"^10:05$"))).to_have_count(1)
+    expect(times).to_have_count(24 * 12)
+
+    # A mistyped time stays as typed when the field is left, and the form refuses it.
+    go_live.fill("31/02/2030 10:00")
+    go_live.press("Tab")
+    expect(go_live).to_have_value("31/02/2030 10:00")
+    save_schedule(moderator, dialog)
+    expect(moderator.locator(".messages")).to_contain_text(
+        "The page could not be saved due to validation errors"
+    )
+    # The editor opens with its status panel showing the schedule is wrong.
+    status = moderator.locator("[data-side-panel='status']")
+    expect(status.get_by_text("Invalid schedule")).to_be_visible()
+    dialog = open_schedule(moderator, toggle=False)
+    expect(dialog).to_contain_text("Enter a valid date/time.")
+    expect(moderator.locator("#id_go_live_at")).to_have_value("31/02/2030 10:00")
+    story.refresh_from_db()
+    assert story.live and story.go_live_at is None
+
+    # Corrected, to the minute, saved and published: the message says when, in UK time.
+    moderator.locator("#id_go_live_at").fill("01/07/2030 10:05")
+    save_schedule(moderator, dialog)
+    expect(moderator.locator(".messages")).to_contain_text("has been updated")
+    moderator.get_by_role("button", name="More actions").click()
+    with moderator.expect_navigation():
+        moderator.get_by_role("button", name="Schedule to publish").click()
+    expect(moderator.locator(".messages")).to_contain_text(
+        f"'{story.title}' is scheduled to go live on 1 July 2030, 10:05 (UK time)."
+    )
+    scheduled = story.revisions.get(approved_go_live_at__isnull=False)
+    assert scheduled.approved_go_live_at.isoformat() == "2030-07-01T09:05:00+00:00"
+
+
+def type_in_the_editor(page, site, story, words):
+    """Opens the editor, types into the summary and the first text of the body, and waits for
+    the editor to save the draft by itself, as it does a moment after a person types."""
+    page.goto(f"{site.url}/admin/pages/{story.pk}/edit/")
+    # The editor notes the form as it was loaded before it watches for edits (the event below);
+    # typed before then, the words would count as loaded and never be saved.
+    expect(page.locator("html[data-watching-edits]")).to_have_count(1)
+    summary = page.locator("#id_summary")
+    summary.press("End")
+    summary.press_sequentially(words)
+    text = page.locator("[data-contentpath='body'] [contenteditable=true]").first
+    text.click()
+    page.keyboard.press("End")
+    page.keyboard.type(words)
+    expect(text).to_contain_text(words.strip())
+    indicator = page.locator("#w-autosave-indicator")
+    expect(indicator.get_by_text("Saved", exact=True)).to_be_visible()
+
+
+def watch_for_edits(page):
+    page.add_init_script(
+        "document.addEventListener('w-unsaved:watch-edits', () => "
+        "{ document.documentElement.dataset.watchingEdits = 'true'; })"
+    )
+
+
+def test_autosaves_do_not_flood_the_history_and_compare_names_the_blocks(staff, browser):
+    story = NewsPage.objects.live().order_by("pk").first()
+    editor = log_in(browser, staff, "edna")
+    watch_for_edits(editor)
+    for visit in range(3):
+        type_in_the_editor(editor, staff, story, f" Update {visit}.")
+
+    editor.goto(f"{staff.url}/admin/pages/{story.pk}/history/")
+    rows = editor.locator("table.listing tbody tr")
+    newest = rows.first
+    expect(newest).to_contain_text("Draft saved")
+    expect(newest).to_contain_text(re.compile(r"Saved automatically \d+ times since"))
+    expect(newest).to_contain_text("edna")
+    # The page's own history before the editor came (created, saved, published) and one row
+    # for all the autosaves.
+    expect(rows.filter(has_text="edna")).to_have_count(1)
+
+    newest.get_by_role("button", name="Actions").click()
+    with editor.expect_navigation():
+        newest.get_by_role("link", name="Compare with previous version").click()
+    expect(editor.get_by_role("heading", name="Key")).to_be_visible()
+    expect(editor.locator(".psg-comparison-key")).to_contain_text(
+        "words added in the newer version"
+    )
+    expect(editor.locator(".comparison__block-name").first).to_contain_text(
+        re.compile(r"^(Text|Heading|Quote|Image) \((changed|unchanged|added|removed)\)$")
+    )
+    expect(editor.locator(".comparison__block-name", has_text="(changed)")).to_have_count(1)
+
+
+def test_a_moderator_works_through_the_launch_checklist(staff, browser):
+    moderator = log_in(browser, staff, "mo")
+    checklist = moderator.locator("#launch-checklist")
+    expect(checklist.get_by_role("heading", name="Before the site goes public")).to_be_visible()
+    expect(checklist).to_contain_text("No contact email address is set.")
+    expect(checklist).to_contain_text("The scheduler has not run in the last 5 minutes")
+
+    with moderator.expect_navigation():
+        checklist.get_by_role("link", name="Set the contact email").click()
+    moderator.locator("#id_email").fill("info@perusupportgroup.org.uk")
+    with moderator.expect_navigation():
+        moderator.get_by_role("button", name="Save").click()
+    expect(moderator.locator(".messages")).to_contain_text("updated")
+    assert SiteSettings.objects.get().email == "info@perusupportgroup.org.uk"
+
+    moderator.goto(f"{staff.url}/admin/")
+    expect(checklist).to_be_visible()
+    expect(checklist).not_to_contain_text("No contact email address is set.")
+    with moderator.expect_navigation():
+        checklist.get_by_role("link", name="Review and publish the privacy notice").click()
+    expect(moderator.locator("#id_title")).to_have_value("Privacy notice")
