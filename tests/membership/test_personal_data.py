@@ -269,7 +269,10 @@ def test_erasing_removes_the_person_and_leaves_everyone_else(secretary_client, p
     assert response.url == PERSONAL_DATA
     page = secretary_client.get(response.url)
     messages = [str(message) for message in page.context["messages"]]
-    assert messages == ["Erased 2 application(s) and 3 queued email(s) for that address."]
+    assert messages == [
+        "Erased 2 application(s), 0 registration(s) of interest and 3 queued email(s) for that "
+        "address."
+    ]
 
     assert list(MembershipApplication.objects.all()) == [pedro]
     assert set(QueuedEmail.objects.all()) == {emails["pedro_confirmation"], emails["pedro_notice"]}
