@@ -9,7 +9,7 @@ from home.rate_limit import count
 WINDOW = 60 * 60
 
 
-def over_limit(request, kind="applications"):
+def over_limit(request, kind):
     """Counts this submission and says whether the address has sent more than its share of this
     kind in the last hour. Counted before the form is checked, so bad tries count too."""
     tries = count(f"membership:{kind}:{client_ip(request)}", WINDOW)

@@ -81,24 +81,15 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
         if not MembershipType.objects.active().exists():
             return self.applications_closed(request)
         form = ApplicationForm(request.POST)
-        if over_limit(request):
-            form.add_error(
-                None,
-                "We have received too many applications from your connection in the last "
-                "hour. Please try again later.",
-            )
-            return self.render_form(request, form, status=429)
-        spam = form.spam_reason()
-        if spam == "honeypot":
-            return redirect(self.url + self.reverse_subpage("thanks"))
-        if spam:
-            if spam != "too fast":
-                form.renew_started()
-            form.add_error(None, SPAM_ERROR)
-            form.is_valid()  # shows any field errors alongside
-            return self.render_form(request, form)
-        if not form.is_valid():
-            return self.render_form(request, form)
+        refused = self.check_sent(
+            request,
+            form,
+            kind="applications",
+            thanks="thanks",
+            render=lambda form, **kw: self.render_form(request, form, **kw),
+        )
+        if refused:
+            return refused
         with transaction.atomic():
             application = form.save()
             emails = queue_application_emails(application, self, self.get_site())
@@ -131,24 +122,15 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
         if request.method != "POST":
             return redirect(self.url)
         form = InterestForm(request.POST)
-        if over_limit(request, "interest"):
-            form.add_error(
-                None,
-                "We have received too many registrations from your connection in the last "
-                "hour. Please try again later.",
-            )
-            return self.render_form(request, interest_form=form, status=429)
-        spam = form.spam_reason()
-        if spam == "honeypot":
-            return redirect(self.url + self.reverse_subpage("interest_thanks"))
-        if spam:
-            if spam != "too fast":
-                form.renew_started()
-            form.add_error(None, SPAM_ERROR)
-            form.is_valid()
-            return self.render_form(request, interest_form=form)
-        if not form.is_valid():
-            return self.render_form(request, interest_form=form)
+        refused = self.check_sent(
+            request,
+            form,
+            kind="registrations",
+            thanks="interest_thanks",
+            render=lambda form, **kw: self.render_form(request, interest_form=form, **kw),
+        )
+        if refused:
+            return refused
         data = form.cleaned_data
         with transaction.atomic():
             registration, is_new = InterestRegistration.objects.register(
@@ -163,6 +145,30 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
         context = self.get_context(request)
         context["applications_open"] = MembershipType.objects.active().exists()
         return TemplateResponse(request, "membership/join_page_interest_thanks.html", context)
+
+    def check_sent(self, request, form, kind, thanks, render):
+        """What both forms go through before anything is stored: the limit on each address, the
+        honeypot (thanked, as if it had worked), the start time, then the fields. Returns the
+        answer for a form refused, None for one to store."""
+        if over_limit(request, kind):
+            form.add_error(
+                None,
+                f"We have received too many {kind} from your connection in the last hour. "
+                "Please try again later.",
+            )
+            return render(form, status=429)
+        spam = form.spam_reason()
+        if spam == "honeypot":
+            return redirect(self.url + self.reverse_subpage(thanks))
+        if spam:
+            if spam != "too fast":
+                form.renew_started()
+            form.add_error(None, SPAM_ERROR)
+            form.is_valid()  # shows any field errors alongside
+            return render(form)
+        if not form.is_valid():
+            return render(form)
+        return None
 
     def applications_closed(self, request):
         """An application sent after the last type was taken off offer: nothing is stored, and
