@@ -21,6 +21,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_site_content
 	$(PY) manage.py setup_roles
 	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py ensure_sample_membership_type
 	@echo "==> Serving http://127.0.0.1:8000/ with the scheduler beside it (Ctrl-C stops both)"
 	$(PY) manage.py run_scheduler & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:8000

@@ -1,8 +1,9 @@
-"""The emails an application sends, and their delivery with retries.
+"""The emails an application or a registration of interest sends, and their delivery with
+retries.
 
-Emails are queued in the same transaction as the application they are about. The join page
-tries to send them at once; whatever fails is logged and tried again by the scheduler, later
-and later, until it goes.
+Emails are queued in the same transaction as the application or registration they are about.
+The join page tries to send them at once; whatever fails is logged and tried again by the
+scheduler, later and later, until it goes.
 """
 
 import logging
@@ -64,6 +65,33 @@ def queue_application_emails(application, join_page, site):
             application.reference,
         )
     return QueuedEmail.objects.bulk_create(emails)
+
+
+def queue_interest_emails(registration, is_new, site):
+    """The notice to the membership secretary. The person who registered gets no email: the
+    address is whatever was typed in, and the thank-you page tells them what they need."""
+    site_settings = SiteSettings.for_site(site)
+    secretary = site_settings.membership_email or site_settings.email
+    if not secretary:
+        logger.warning(
+            "No membership secretary address in site settings: nobody was told of %s",
+            registration.reference,
+        )
+        return []
+    context = {
+        "registration": registration,
+        "is_new": is_new,
+        "admin_url": settings.WAGTAILADMIN_BASE_URL
+        + reverse("membership_interestregistration_modeladmin_inspect", args=[registration.pk]),
+    }
+    again = "" if is_new else " (registered again)"
+    email = QueuedEmail(
+        interest_registration=registration,
+        to=[secretary],
+        subject=f"Interest in membership {registration.reference}{again}",
+        body=render_to_string("membership/emails/interest_notification.txt", context),
+    )
+    return QueuedEmail.objects.bulk_create([email])
 
 
 def send_now(emails):

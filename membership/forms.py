@@ -26,10 +26,44 @@ class MembershipTypeChoiceField(forms.ModelChoiceField):
         return f"{obj.name}: £{obj.annual_fee:,.2f} a year"
 
 
-class ApplicationForm(forms.ModelForm):
-    """The join page's application form. Besides the person's details it carries a honeypot
+class SpamGuardedForm(forms.Form):
+    """A public form (a model form too, where it comes first among the bases) with a honeypot
     field that people never see and a signed start time; `spam_reason` says whether either
     gave a bot away."""
+
+    # Named like a field a bot would fill; hidden from people by CSS and from screen readers.
+    website = forms.CharField(required=False, max_length=200, label="Leave this empty")
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = started_token()
+
+    def spam_reason(self):
+        """Why this submission looks like a bot's, or None. Checked before the details are."""
+        if self.data.get("website"):
+            return "honeypot"
+        try:
+            started = signing.loads(
+                self.data.get("started", ""), salt=STARTED_SALT, max_age=STARTED_MAX_AGE
+            )
+        except signing.SignatureExpired:
+            return "expired"
+        except signing.BadSignature:
+            return "no start time"
+        if time.time() - float(started) < settings.MEMBERSHIP_FORM_MIN_SECONDS:
+            return "too fast"
+        return None
+
+    def renew_started(self):
+        """Hand out a fresh start time with the values kept (for an expired form)."""
+        self.data = self.data.copy()
+        self.data["started"] = started_token()
+
+
+class ApplicationForm(SpamGuardedForm, forms.ModelForm):
+    """The join page's application form."""
 
     membership_type = MembershipTypeChoiceField(
         queryset=MembershipType.objects.active(),
@@ -47,9 +81,6 @@ class ApplicationForm(forms.ModelForm):
             "your details."
         },
     )
-    # Named like a field a bot would fill; hidden from people by CSS and from screen readers.
-    website = forms.CharField(required=False, max_length=200, label="Leave this empty")
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = MembershipApplication
@@ -82,8 +113,6 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["started"] = started_token()
         for name in ("full_name", "phone", "email"):
             self.fields[name].validators.append(single_line)
         self.fields["full_name"].validators.append(no_address_in_name)
@@ -94,26 +123,11 @@ class ApplicationForm(forms.ModelForm):
     def clean_heard_about(self):
         return normalise_newlines(self.cleaned_data["heard_about"])
 
-    def spam_reason(self):
-        """Why this submission looks like a bot's, or None. Checked before the details are."""
-        if self.data.get("website"):
-            return "honeypot"
-        try:
-            started = signing.loads(
-                self.data.get("started", ""), salt=STARTED_SALT, max_age=STARTED_MAX_AGE
-            )
-        except signing.SignatureExpired:
-            return "expired"
-        except signing.BadSignature:
-            return "no start time"
-        if time.time() - float(started) < settings.MEMBERSHIP_FORM_MIN_SECONDS:
-            return "too fast"
-        return None
 
-    def renew_started(self):
-        """Hand out a fresh start time with the values kept (for an expired form)."""
-        self.data = self.data.copy()
-        self.data["started"] = started_token()
+def normalise_email(address):
+    """The domain in small letters, as mail systems treat it; the part before the @ as typed."""
+    local, _, domain = address.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
 
 
 def normalise_newlines(text):
@@ -138,6 +152,52 @@ def no_address_in_name(value):
     anyone can give: it must not carry a link to somewhere else."""
     if ADDRESS_IN_NAME.search(value):
         raise forms.ValidationError("Enter your name without a web or email address.")
+
+
+class InterestForm(SpamGuardedForm):
+    """The join page's form while no membership type is on offer: who would like to be told
+    when applications open. A plain form: a second registration from the same address updates
+    the first (InterestRegistration.objects.register) rather than failing as a duplicate."""
+
+    field_order = ["full_name", "email", "message", "consent"]
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Enter your full name."},
+        validators=[single_line, no_address_in_name],
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will write to you at this address when applications open.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+        validators=[single_line],
+    )
+    message = forms.CharField(
+        label="Anything you would like to tell us (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": "We can only write to you if you agree to us keeping your name and "
+            "email address."
+        },
+    )
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_message(self):
+        return normalise_newlines(self.cleaned_data["message"])
 
 
 class ApplicationDecisionForm(WagtailAdminModelForm):

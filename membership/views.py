@@ -56,13 +56,15 @@ def personal_data_view(request):
                 erased = personal_data.erase(email)
                 messages.success(
                     request,
-                    f"Erased {len(erased['applications'])} application(s) and "
+                    f"Erased {len(erased['applications'])} application(s), "
+                    f"{len(erased['interest_registrations'])} registration(s) of interest and "
                     f"{erased['emails']} queued email(s) for that address.",
                 )
                 return redirect(request.path)
             form.add_error(None, "Tick the box to confirm that the data should be erased.")
         found = {
             "applications": list(personal_data.applications_for(email)),
+            "interest_registrations": list(personal_data.interest_registrations_for(email)),
             "emails": personal_data.emails_for(email),
         }
     return TemplateResponse(

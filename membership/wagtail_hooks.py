@@ -20,7 +20,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from wagtail_modeladmin.views import IndexView
 
 from .forms import ApplicationDecisionForm
-from .models import MembershipApplication, MembershipType
+from .models import InterestRegistration, MembershipApplication, MembershipType
 from .views import can_handle_personal_data, forbidden_when_denied, personal_data_view
 
 # The largest primary key the database holds (BigAutoField): a bigger number matches nothing.
@@ -67,10 +67,12 @@ class MembershipTypeFilter(SimpleListFilter):
 class SubmittedMonthFilter(SimpleListFilter):
     title = "month"
     parameter_name = "month"
+    model = MembershipApplication
+    date_field = "submitted_at"
 
     def lookups(self, request, model_admin):
         months = (
-            MembershipApplication.objects.annotate(month=TruncMonth("submitted_at"))
+            self.model.objects.annotate(month=TruncMonth(self.date_field))
             .values_list("month", flat=True)
             .distinct()
             .order_by("-month")
@@ -89,7 +91,12 @@ class SubmittedMonthFilter(SimpleListFilter):
             end = timezone.make_aware(datetime.datetime(year + month // 12, month % 12 + 1, 1))
         except ValueError:  # month 13, year 0, or December 9999 (its end is out of range)
             return queryset.none()
-        return queryset.filter(submitted_at__gte=start, submitted_at__lt=end)
+        return queryset.filter(**{f"{self.date_field}__gte": start, f"{self.date_field}__lt": end})
+
+
+class RegisteredMonthFilter(SubmittedMonthFilter):
+    model = InterestRegistration
+    date_field = "registered_at"
 
 
 class ActiveFilter(SimpleListFilter):
@@ -145,7 +152,10 @@ class MembershipIndexView(IndexView):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
 
-class ApplicationIndexView(MembershipIndexView):
+class ExportIndexView(MembershipIndexView):
+    """A listing whose exports hold what the public typed, written so that no spreadsheet
+    program takes it for a formula."""
+
     custom_value_preprocess = {
         **IndexView.custom_value_preprocess,
         str: {IndexView.FORMAT_CSV: as_text_cell, IndexView.FORMAT_XLSX: as_xlsx_text},
@@ -153,7 +163,8 @@ class ApplicationIndexView(MembershipIndexView):
 
 
 class ApplicationPermissionHelper(PermissionHelper):
-    """Applications come from the join page only; staff decide on them but never add one."""
+    """Applications and registrations of interest come from the join page only; staff decide
+    on them or note what was done, but never add one."""
 
     def user_can_create(self, user):
         return False
@@ -190,7 +201,7 @@ class MembershipApplicationAdmin(ModelAdmin):
         "decided",
     ]
     export_filename = "membership-applications"
-    index_view_class = ApplicationIndexView
+    index_view_class = ExportIndexView
     permission_helper_class = ApplicationPermissionHelper
 
     @admin_display(description="Submitted")
@@ -221,6 +232,61 @@ class MembershipApplicationAdmin(ModelAdmin):
             MultiFieldPanel([FieldPanel("status"), FieldPanel("staff_notes")], heading="Decision"),
         ],
         base_form_class=ApplicationDecisionForm,
+    )
+
+
+class InterestRegistrationAdmin(ModelAdmin):
+    model = InterestRegistration
+    menu_label = "Registrations of interest"
+    menu_icon = "mail"
+    list_display = ("reference", "full_name", "email", "registered_at", "last_registered_at")
+    list_filter = (RegisteredMonthFilter,)
+    search_fields = ("full_name", "email")
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        *InterestRegistration.REGISTRANT_FIELDS,
+        "registered_at",
+        "last_registered_at",
+        "times_registered",
+        "staff_notes",
+    ]
+    list_export = [
+        "reference",
+        "full_name",
+        "email",
+        "message",
+        "registered",
+        "last_registered",
+        "times_registered",
+        "staff_notes",
+    ]
+    export_filename = "registrations-of-interest"
+    index_view_class = ExportIndexView
+    permission_helper_class = ApplicationPermissionHelper
+
+    @admin_display(description="Registered")
+    def registered(self, registration):
+        return _local(registration.registered_at)
+
+    @admin_display(description="Last registered")
+    def last_registered(self, registration):
+        return _local(registration.last_registered_at)
+
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel(name, read_only=True)
+                    for name in (
+                        *InterestRegistration.REGISTRANT_FIELDS,
+                        "registered_at",
+                        "last_registered_at",
+                    )
+                ],
+                heading="Registration",
+            ),
+            FieldPanel("staff_notes"),
+        ]
     )
 
 
@@ -278,7 +344,7 @@ class MembershipGroup(ModelAdminGroup):
     menu_label = "Membership"
     menu_icon = "group"
     menu_order = 300
-    items = (MembershipApplicationAdmin, MembershipTypeAdmin)
+    items = (MembershipApplicationAdmin, InterestRegistrationAdmin, MembershipTypeAdmin)
 
     def get_admin_urls_for_registration(self):
         """Every view of a model asks first for some permission on it, and refuses with 403

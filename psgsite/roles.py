@@ -2,8 +2,9 @@
 
 Wagtail's first migrations make "Editors" and "Moderators" groups with permissions on the whole
 tree and a "Moderators approval" workflow. Here editors are confined to the news, about and join
-sections, moderators keep the whole tree, membership secretaries manage applications and
-membership types (and nothing else), and every page goes through "Moderator approval".
+sections, moderators keep the whole tree, membership secretaries manage applications,
+registrations of interest and membership types (and nothing else), and every page goes through
+"Moderator approval".
 
 Images and documents likewise: editors upload into a collection of their own and change files
 there alone, and choose files from every collection for their pages; moderators keep every
@@ -42,9 +43,11 @@ MEDIA_PERMISSIONS = ["add", "change", "choose"]
 COLLECTION_PERMISSIONS = ["add", "change", "delete"]
 MEDIA_MODELS = [("wagtailimages", "image"), ("wagtaildocs", "document")]
 COLLECTION_MODEL = ("wagtailcore", "collection")
-# Applications come from the join page alone, so no one is given "add" for them.
+# Applications and registrations of interest come from the join page alone, so no one is given
+# "add" for them.
 SECRETARY_PERMISSIONS = {
     "membershipapplication": ["view", "change", "delete"],
+    "interestregistration": ["view", "change", "delete"],
     "membershiptype": ["view", "add", "change", "delete"],
 }
 MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]

@@ -16,6 +16,13 @@ class QueuedEmail(models.Model):
         on_delete=models.CASCADE,
         related_name="emails",
     )
+    interest_registration = models.ForeignKey(
+        "membership.InterestRegistration",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="emails",
+    )
     to = models.JSONField()
     reply_to = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=200)

@@ -12,11 +12,12 @@ from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
 from home.models import ListingFields
-from membership.emails import queue_application_emails, send_now
-from membership.forms import ApplicationForm
+from membership.emails import queue_application_emails, queue_interest_emails, send_now
+from membership.forms import ApplicationForm, InterestForm
 from membership.throttle import over_limit
 
 from .applications import MembershipApplication, MembershipType
+from .interest import InterestRegistration
 
 THANKS_SALT = "membership.thanks"
 # How long the link to one application's thank-you page (its reference and how to pay) works.
@@ -30,8 +31,12 @@ DEFAULT_NEXT_STEPS = (
 )
 
 
+SPAM_ERROR = "Please check your details and send the form again."
+
+
 class JoinPage(RoutablePageMixin, ListingFields, Page):
-    """Why to join, the membership types on offer, and the application form."""
+    """Why to join, and the membership types on offer with the application form; while none is
+    on offer, a form to register interest instead."""
 
     parent_page_types = ["home.HomePage"]
     subpage_types = []
@@ -40,7 +45,8 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
     body = StreamField(
         BaseStreamBlock(),
         blank=True,
-        help_text="Why to join, ending with a call to action that points to #apply.",
+        help_text="Why to join and what members get. The application form follows it, or, while "
+        "no membership type is on offer, a form to register interest.",
     )
     application_intro = models.TextField(
         blank=True, help_text="A sentence or two above the application form."
@@ -71,26 +77,19 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
     @path("")
     def apply(self, request):
         if request.method != "POST":
-            return self.render_form(request, ApplicationForm())
+            return self.render_form(request)
+        if not MembershipType.objects.active().exists():
+            return self.applications_closed(request)
         form = ApplicationForm(request.POST)
-        if over_limit(request):
-            form.add_error(
-                None,
-                "We have received too many applications from your connection in the last "
-                "hour. Please try again later.",
-            )
-            return self.render_form(request, form, status=429)
-        spam = form.spam_reason()
-        if spam == "honeypot":
-            return redirect(self.url + self.reverse_subpage("thanks"))
-        if spam:
-            if spam != "too fast":
-                form.renew_started()
-            form.add_error(None, "Please check your details and send the form again.")
-            form.is_valid()  # shows any field errors alongside
-            return self.render_form(request, form)
-        if not form.is_valid():
-            return self.render_form(request, form)
+        refused = self.check_sent(
+            request,
+            form,
+            kind="applications",
+            thanks="thanks",
+            render=lambda form, **kw: self.render_form(request, form, **kw),
+        )
+        if refused:
+            return refused
         with transaction.atomic():
             application = form.save()
             emails = queue_application_emails(application, self, self.get_site())
@@ -118,10 +117,88 @@ class JoinPage(RoutablePageMixin, ListingFields, Page):
             raise Http404("No such application.")
         return self.render_thanks(request, application=application)
 
-    def render_form(self, request, form, status=200):
+    @path("interest/", name="interest")
+    def register_interest(self, request):
+        if request.method != "POST":
+            return redirect(self.url)
+        form = InterestForm(request.POST)
+        refused = self.check_sent(
+            request,
+            form,
+            kind="registrations",
+            thanks="interest_thanks",
+            render=lambda form, **kw: self.render_form(request, interest_form=form, **kw),
+        )
+        if refused:
+            return refused
+        data = form.cleaned_data
+        with transaction.atomic():
+            registration, is_new = InterestRegistration.objects.register(
+                **{name: data[name] for name in InterestRegistration.REGISTRANT_FIELDS}
+            )
+            emails = queue_interest_emails(registration, is_new, self.get_site())
+        send_now(emails)
+        return redirect(self.url + self.reverse_subpage("interest_thanks"))
+
+    @path("interest/thanks/", name="interest_thanks")
+    def interest_thanks(self, request):
         context = self.get_context(request)
-        context["form"] = form
-        context["membership_types"] = list(MembershipType.objects.active())
+        context["applications_open"] = MembershipType.objects.active().exists()
+        return TemplateResponse(request, "membership/join_page_interest_thanks.html", context)
+
+    def check_sent(self, request, form, kind, thanks, render):
+        """What both forms go through before anything is stored: the limit on each address, the
+        honeypot (thanked, as if it had worked), the start time, then the fields. Returns the
+        answer for a form refused, None for one to store."""
+        if over_limit(request, kind):
+            form.add_error(
+                None,
+                f"We have received too many {kind} from your connection in the last hour. "
+                "Please try again later.",
+            )
+            return render(form, status=429)
+        spam = form.spam_reason()
+        if spam == "honeypot":
+            return redirect(self.url + self.reverse_subpage(thanks))
+        if spam:
+            if spam != "too fast":
+                form.renew_started()
+            form.add_error(None, SPAM_ERROR)
+            form.is_valid()  # shows any field errors alongside
+            return render(form)
+        if not form.is_valid():
+            return render(form)
+        return None
+
+    def applications_closed(self, request):
+        """An application sent after the last type was taken off offer: nothing is stored, and
+        the form to register interest is offered with the name and address filled in."""
+        form = InterestForm(
+            initial={
+                name: "".join(c for c in request.POST.get(name, "")[:254] if c.isprintable())
+                for name in ("full_name", "email")
+            }
+        )
+        return self.render_form(
+            request,
+            interest_form=form,
+            notice="Applications have closed for now, so your application was not sent. "
+            "Register your interest and we will write to you when they open again.",
+        )
+
+    def render_form(self, request, form=None, interest_form=None, status=200, notice=None):
+        """The page with the application form, or with the form to register interest while no
+        type is on offer (or when that is the form being sent back)."""
+        context = self.get_context(request)
+        types = list(MembershipType.objects.active()) if interest_form is None else []
+        if types:
+            context.update(membership_types=types, form=form or ApplicationForm())
+        else:
+            context.update(
+                interest_form=interest_form or InterestForm(),
+                interest_action=self.url + self.reverse_subpage("interest"),
+                closed_notice=notice,
+            )
         return TemplateResponse(request, self.get_template(request), context, status=status)
 
     def render_thanks(self, request, application=None, link_expired=False):

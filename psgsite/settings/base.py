@@ -313,6 +313,8 @@ MEMBERSHIP_APPLICATIONS_PER_HOUR = int(env("MEMBERSHIP_APPLICATIONS_PER_HOUR", "
 MEMBERSHIP_RETENTION_DAYS = int(env("MEMBERSHIP_RETENTION_DAYS", "365"))
 # ...and deleted if it is still undecided this many days after it was sent.
 MEMBERSHIP_ABANDONED_DAYS = int(env("MEMBERSHIP_ABANDONED_DAYS", "365"))
+# A registration of interest is deleted this many days after the person last sent it.
+MEMBERSHIP_INTEREST_RETENTION_DAYS = int(env("MEMBERSHIP_INTEREST_RETENTION_DAYS", "365"))
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,10 @@
 """Someone applies to join on the join page, and a membership secretary finds, approves and
 exports the application in the admin; the form, its errors and the thank-you page are checked
-for accessibility and for use with the keyboard alone."""
+for accessibility and for use with the keyboard alone. Before any type is on offer, someone
+registers their interest instead, and the secretary exports the registrations."""
 
 import csv
+import io
 import re
 import time
 
@@ -10,9 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 from home.models import SiteSettings
-from membership.models import MembershipApplication
+from membership.models import InterestRegistration, MembershipApplication
 from psgsite.roles import MEMBERSHIP_SECRETARIES, set_up_roles
 from tests.browser.conftest import axe_violations, log_in, tab_to
 from tests.factories import MembershipApplicationFactory, MembershipTypeFactory, UserFactory
@@ -362,3 +366,142 @@ def test_a_keyboard_user_applies(join_site, page):
     assert application.address.splitlines() == ["3 Jirón Puno", "Lima"]
     assert application.phone == ""
     assert application.consent and not application.news_opt_in
+
+
+# Before any membership type is on offer
+
+
+REGISTER = "Register my interest"
+CONSENT_ERROR = "We can only write to you if you agree to us keeping your name and email address."
+
+
+@pytest.fixture
+def interest_site(site):
+    """The real site as it comes, with no membership type, and the organisation's public and
+    membership addresses set."""
+    site_settings = SiteSettings.objects.get()
+    site_settings.email = "info@perusupportgroup.org.uk"
+    site_settings.membership_email = "membership@perusupportgroup.org.uk"
+    site_settings.save()
+    return site
+
+
+def register(page):
+    with page.expect_navigation():
+        page.get_by_role("button", name=REGISTER).click()
+
+
+def test_with_no_type_on_offer_a_visitor_registers_interest_and_a_secretary_exports_it(
+    interest_site, browser, page
+):
+    site = interest_site
+    opened_at = open_join_page(page, site)
+
+    # Why to join, then one thing to do: register interest, or write.
+    expect(page.locator("h1")).to_have_text("Why join the PSG?")
+    expect(page.get_by_role("heading", name="What members get")).to_be_visible()
+    expect(page.get_by_role("heading", name="Register your interest")).to_be_visible()
+    expect(page.get_by_role("heading", name="Apply to become a member")).to_have_count(0)
+    expect(page.locator("main .button")).to_have_count(1)
+    write = page.locator("#apply").get_by_role("link", name="info@perusupportgroup.org.uk")
+    expect(write).to_have_attribute(
+        "href", "mailto:info@perusupportgroup.org.uk?subject=Membership"
+    )
+    expect(page.locator(".apply__contact")).to_have_text(
+        "Or write to us at info@perusupportgroup.org.uk."
+    )
+    assert_no_wcag_22_aa_violations(page, "join page with the interest form")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # They fill it in with a mistake in their address and without ticking the box.
+    page.get_by_label("Full name", exact=True).fill("Rosa Quispe")
+    page.get_by_label("Email address", exact=True).fill("rosa.example.org")
+    page.get_by_label("Anything you would like to tell us").fill("Heard your talk.\nKeen!")
+    wait_for_the_minimum_fill_time(page, opened_at)
+    register(page)
+
+    assert page.title().startswith("Error: ")
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("heading")).to_have_text("There is a problem with your registration")
+    expect(summary.get_by_role("link")).to_have_text([EMAIL_ERROR, CONSENT_ERROR])
+    expect(page.locator("#apply")).to_be_focused()
+    expect(page.get_by_label("Email address", exact=True)).to_have_accessible_description(
+        re.compile(re.escape(f"Error: {EMAIL_ERROR}"))
+    )
+    expect(page.get_by_label("Full name", exact=True)).to_have_value("Rosa Quispe")
+    expect(page.get_by_label("Anything you would like to tell us")).to_have_value(
+        "Heard your talk.\nKeen!"
+    )
+    assert_no_wcag_22_aa_violations(page, "interest form with errors")
+    assert not InterestRegistration.objects.exists()
+
+    # They correct it and send it: thanked, and stored once.
+    page.get_by_label("Email address", exact=True).fill("rosa@example.org")
+    page.get_by_label("I agree to the").check()
+    register(page)
+    expect(page.locator("h1")).to_have_text("Thank you for registering your interest")
+    expect(page.locator("main")).to_contain_text(
+        "We will write to you at the email address you gave as soon as applications to join open."
+    )
+    assert_no_wcag_22_aa_violations(page, "thank-you page for registering interest")
+    registration = InterestRegistration.objects.get()
+    assert (registration.full_name, registration.email) == ("Rosa Quispe", "rosa@example.org")
+    assert registration.message == "Heard your talk.\nKeen!"  # sent with CRLF
+    assert registration.consent
+
+    # Back another day, in other capitals: still one registration.
+    opened_at = open_join_page(page, site)
+    page.get_by_label("Full name", exact=True).fill("Rosa Quispe")
+    page.get_by_label("Email address", exact=True).fill("  Rosa@Example.ORG ")
+    page.get_by_label("I agree to the").check()
+    wait_for_the_minimum_fill_time(page, opened_at)
+    register(page)
+    expect(page.locator("h1")).to_have_text("Thank you for registering your interest")
+    registration = InterestRegistration.objects.get()
+    assert registration.times_registered == 2
+    assert registration.message == "Heard your talk.\nKeen!"
+
+    # A membership secretary finds it under Membership and downloads the list.
+    set_up_roles()
+    UserFactory(username="sec", groups=[MEMBERSHIP_SECRETARIES])
+    admin = log_in(browser, site, "sec")
+    admin.get_by_role("button", name="Membership").click()
+    with admin.expect_navigation():
+        admin.get_by_role("link", name="Registrations of interest").click()
+    rows = listing(admin)
+    assert list(rows) == [registration.reference]
+    assert rows[registration.reference]["Full name"] == "Rosa Quispe"
+    assert rows[registration.reference]["Email"] == "Rosa@example.org"
+    admin.get_by_role("button", name="More actions").click()
+    with admin.expect_download() as download_info:
+        admin.get_by_role("link", name="Download CSV").click()
+    download = download_info.value
+    assert re.fullmatch(r"registrations-of-interest.*\.csv", download.suggested_filename)
+    with open(download.path(), encoding="utf-8-sig", newline="") as exported:
+        [row] = list(csv.DictReader(exported))
+    assert (row["Reference"], row["Full Name"]) == (registration.reference, "Rosa Quispe")
+    assert row["Message"] == "Heard your talk.\nKeen!"
+    assert row["Times Registered"] == "2"
+
+
+def test_a_newcomer_tries_the_form_with_the_sample_type_from_make_run(site, page):
+    with override_settings(DEBUG=True):
+        call_command("ensure_sample_membership_type", stdout=io.StringIO())
+    opened_at = open_join_page(page, site)
+    expect(page.get_by_role("heading", name="Apply to become a member")).to_be_visible()
+    sample = page.get_by_role("radio", name=re.compile("^Sample membership"))
+    expect(sample).to_have_count(1)
+    expect(page.locator(".choice label")).to_contain_text(
+        "Sample membership (for trying the form: replace or delete before launch)"
+    )
+    sample.check()
+    page.get_by_label("Full name", exact=True).fill("Ana Quispe")
+    page.get_by_label("Email address", exact=True).fill("ana@example.org")
+    page.get_by_label("Postal address").fill("3 Jirón Puno, Lima")
+    page.get_by_label("How did you hear about us?").fill("Trying the site")
+    page.get_by_label("I agree to the").check()
+    wait_for_the_minimum_fill_time(page, opened_at)
+    send(page)
+    expect(page.locator("h1")).to_have_text("Thank you for applying")
+    application = MembershipApplication.objects.get()
+    assert application.membership_type.name.startswith("Sample membership")

@@ -85,3 +85,18 @@ def expired_started_token():
             return signing.b62_encode(int(time.time()) - 2 * 24 * 60 * 60)
 
     return PastSigner(salt=STARTED_SALT).sign_object(time.time() - 2 * 24 * 60 * 60)
+
+
+def interest_data(**changes):
+    """What a person fills in to register interest, with a start time far enough back to pass
+    the time check."""
+    data = {
+        "full_name": "Rosa Quispe",
+        "email": "rosa@example.org",
+        "message": "I heard your talk in Leeds.\r\nWhen can I join?",
+        "consent": "on",
+        "website": "",
+        "started": started_token_ago(60),
+    }
+    data.update(changes)
+    return data

@@ -33,11 +33,13 @@ def test_the_join_page_offers_the_active_types_in_order_with_fees(
     assert 'name="consent"' in page and 'name="started"' in page
 
 
-def test_without_types_on_offer_the_page_says_how_to_join_instead(client, join_page):
+def test_without_types_on_offer_the_page_offers_to_register_interest_instead(client, join_page):
+    # What the person sees and can do then: tests/membership/test_interest_form.py.
     response = client.get(join_page.url)
     assert b'<form class="application-form"' not in response.content
-    assert b"Applications through this page will open soon" in response.content
-    assert b"mailto:membership@perusupportgroup.org.uk" in response.content
+    assert b'<form class="interest-form"' in response.content
+    assert b"Register your interest" in response.content
+    assert b"mailto:info@perusupportgroup.org.uk" in response.content
 
 
 def test_an_application_is_stored_and_the_person_thanked_with_how_to_pay(

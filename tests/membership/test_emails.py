@@ -16,10 +16,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from membership.emails import send_due_emails, send_now, send_queued
-from membership.models import MembershipApplication, QueuedEmail
+from membership.models import InterestRegistration, MembershipApplication, QueuedEmail
 from psgsite.scheduler import run_pass
 from tests.conftest import Inbox, free_port, test_database_url
-from tests.membership.conftest import SECRETARY, application_data
+from tests.membership.conftest import SECRETARY, application_data, interest_data
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,28 @@ def test_when_the_mail_server_is_down_the_person_is_still_thanked_and_nothing_is
     assert confirmation["To"] == "maria@example.org"
     assert application.reference in confirmation.get_payload(decode=True).decode()
     assert notice["To"] == SECRETARY
+
+
+def test_when_the_mail_server_is_down_a_registration_of_interest_is_kept_and_told_later(
+    client, join_page, mail_server, caplog
+):
+    with caplog.at_level(logging.ERROR, logger="membership.emails"):
+        response = client.post(f"{join_page.url}interest/", interest_data())
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    registration = InterestRegistration.objects.get()
+    [queued] = QueuedEmail.objects.all()
+    assert queued.to == [SECRETARY] and queued.interest_registration == registration
+    assert queued.attempts == 1 and "ConnectionRefusedError" in queued.last_error
+    assert "rosa@example.org" not in caplog.text and "Rosa" not in caplog.text
+
+    inbox = mail_server()
+    report = run_pass(now=timezone.now() + timedelta(minutes=5))
+    assert (report.emails_sent, report.emails_failed) == (1, 0)
+    [notice] = inbox.messages
+    assert notice["To"] == SECRETARY
+    assert notice["Subject"] == f"Interest in membership {registration.reference}"
+    assert not QueuedEmail.objects.exists()
 
 
 def test_each_failure_waits_longer_before_the_next_try(join_page, membership_types, smtp_port):

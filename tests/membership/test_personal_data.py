@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from wagtail.test.utils import WagtailTestUtils
 
-from membership.models import MembershipApplication, QueuedEmail
+from membership.models import InterestRegistration, MembershipApplication, QueuedEmail
 from psgsite.roles import EDITORS, MODERATORS
 from tests.factories import MembershipApplicationFactory, UserFactory
 from tests.membership.conftest import SECRETARY
@@ -269,7 +269,10 @@ def test_erasing_removes_the_person_and_leaves_everyone_else(secretary_client, p
     assert response.url == PERSONAL_DATA
     page = secretary_client.get(response.url)
     messages = [str(message) for message in page.context["messages"]]
-    assert messages == ["Erased 2 application(s) and 3 queued email(s) for that address."]
+    assert messages == [
+        "Erased 2 application(s), 0 registration(s) of interest and 3 queued email(s) for that "
+        "address."
+    ]
 
     assert list(MembershipApplication.objects.all()) == [pedro]
     assert set(QueuedEmail.objects.all()) == {emails["pedro_confirmation"], emails["pedro_notice"]}
@@ -357,3 +360,85 @@ def test_only_get_and_post_are_answered(secretary_client, people):
     response = secretary_client.delete(PERSONAL_DATA)
     assert response.status_code == 405
     assert stored() == before
+
+
+# Registrations of interest
+
+
+@pytest.fixture
+def interested(db):
+    """Lucía registered her interest (and has the secretary's notice about it waiting); so did
+    Pedro, whose address differs."""
+    lucia = InterestRegistration.objects.create(
+        full_name="Lucía Huamán",
+        email="Lucia@Example.org",
+        message="Please tell me when I can join.",
+        consent=True,
+        times_registered=2,
+        staff_notes="Asked about student rates.",
+    )
+    pedro = InterestRegistration.objects.create(
+        full_name="Pedro Mamani", email="pedro@example.net", consent=True
+    )
+    notices = {
+        person: QueuedEmail.objects.create(
+            interest_registration=registration,
+            to=[SECRETARY],
+            subject=f"Interest in membership {registration.reference}",
+            body=f"Full name: {registration.full_name}",
+        )
+        for person, registration in (("lucia", lucia), ("pedro", pedro))
+    }
+    return {"lucia": lucia, "pedro": pedro, "notices": notices}
+
+
+def test_a_registration_of_interest_is_found_by_email_in_any_capitals(secretary_client, interested):
+    response = find(secretary_client, " LUCIA@example.ORG ")
+    lucia = interested["lucia"]
+    assert found_references(response) == [lucia.reference]
+    html = response.content.decode()
+    assert "Registrations of interest" in html and "Lucía Huamán" in html
+    assert "Pedro" not in html
+    # The secretary's notice about her counts as an email about her.
+    assert "1 email(s) about this person are waiting to be sent." in html
+
+
+def test_the_export_holds_every_stored_field_of_a_registration_of_interest(
+    secretary_client, interested
+):
+    text, data = export(secretary_client, "lucia@example.org")
+    lucia = interested["lucia"]
+    [item] = data["interest_registrations"]
+    assert item["reference"] == lucia.reference
+    for field in InterestRegistration._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = getattr(lucia, field.name)
+        expected = value.isoformat() if isinstance(value, datetime.datetime) else value
+        assert item[field.name] == expected, field.name
+    assert [email["subject"] for email in data["emails_waiting_to_be_sent"]] == [
+        f"Interest in membership {lucia.reference}"
+    ]
+    assert data["membership_applications"] == []
+    assert "Pedro" not in text
+
+
+def test_erasing_removes_the_registration_of_interest_and_its_email(secretary_client, interested):
+    response = secretary_client.post(
+        PERSONAL_DATA, {"email": "lucia@example.org", "action": "erase", "confirm": "yes"}
+    )
+    assert response.status_code == 302
+    messages = [str(m) for m in secretary_client.get(response.url).context["messages"]]
+    assert messages == [
+        "Erased 0 application(s), 1 registration(s) of interest and 1 queued email(s) for that "
+        "address."
+    ]
+    assert list(InterestRegistration.objects.all()) == [interested["pedro"]]
+    assert list(QueuedEmail.objects.all()) == [interested["notices"]["pedro"]]
+
+
+def test_a_registration_of_interest_with_markup_is_shown_as_text(secretary_client, db):
+    InterestRegistration.objects.create(full_name=f"{SCRIPT} Eva", email="eva@example.org")
+    html = find(secretary_client, "eva@example.org").content.decode()
+    assert SCRIPT not in html
+    assert escape(f"{SCRIPT} Eva") in html

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from membership.models import MembershipApplication, QueuedEmail
+from membership.models import InterestRegistration, MembershipApplication, QueuedEmail
 from membership.retention import apply_retention
 from tests.conftest import manage_py, wait_until
 from tests.factories import MembershipApplicationFactory
@@ -78,6 +78,41 @@ def test_decided_applications_are_anonymised_and_forgotten_ones_deleted(applicat
     # Running again does nothing more.
     again = apply_retention()
     assert (again.anonymised, again.deleted) == ([], [])
+
+
+def interest(name, registered, last):
+    return InterestRegistration.objects.create(
+        full_name=name,
+        email=f"{name.lower()}@example.org",
+        registered_at=days_ago(registered),
+        last_registered_at=days_ago(last),
+    )
+
+
+@override_settings(MEMBERSHIP_INTEREST_RETENTION_DAYS=365)
+def test_registrations_of_interest_go_a_year_after_they_were_last_sent(db):
+    old = interest("Old", registered=500, last=400)
+    renewed = interest("Renewed", registered=500, last=20)
+    recent = interest("Recent", registered=30, last=30)
+    QueuedEmail.objects.create(
+        interest_registration=old, to=["membership@example.org"], subject="s", body=old.full_name
+    )
+
+    report = apply_retention()
+
+    assert set(InterestRegistration.objects.all()) == {renewed, recent}
+    assert not QueuedEmail.objects.exists()
+    assert report.interest_deleted == [old.reference]
+    text = str(report)
+    assert "deleted 1 registration(s) of interest last sent before " in text
+    assert old.reference in text and "old@example.org" not in text and "Old" not in text
+    assert apply_retention().interest_deleted == []
+
+
+@override_settings(MEMBERSHIP_INTEREST_RETENTION_DAYS=10)
+def test_the_period_for_registrations_of_interest_is_a_setting(db):
+    interest("Recent", registered=30, last=30)
+    assert len(apply_retention().interest_deleted) == 1
 
 
 @override_settings(MEMBERSHIP_RETENTION_DAYS=30, MEMBERSHIP_ABANDONED_DAYS=3650)

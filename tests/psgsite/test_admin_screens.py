@@ -17,6 +17,7 @@ from wagtail.models import PageLogEntry
 from wagtail.models.audit_log import ModelLogEntry
 
 from about.models import AboutPage
+from membership.models import InterestRegistration
 from news.models import EventPage, NewsPage
 from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS, set_up_roles
 from tests.conftest import load_site_content
@@ -43,9 +44,9 @@ SEARCH = "Peru"
 
 def admin_content():
     """The site's content with a row on every listing: membership types on offer and not, an
-    application, an image, a document, a redirect, drafts of a news item and an event on the
-    dashboard of each role that edits pages, and a page awaiting moderation. Returns a user in
-    each role, and screens by name."""
+    application, a registration of interest, an image, a document, a redirect, drafts of a news
+    item and an event on the dashboard of each role that edits pages, and a page awaiting
+    moderation. Returns a user in each role, and screens by name."""
     load_site_content()
     set_up_roles()
     users = {
@@ -57,6 +58,7 @@ def admin_content():
     individual = MembershipTypeFactory(name="Individual", display_order=1)
     retired = MembershipTypeFactory(name="Student (old rate)", active=False, display_order=2)
     application = MembershipApplicationFactory(full_name="Ana Quispe", membership_type=individual)
+    interest = InterestRegistration.objects.create(full_name="Rosa Mamani", email="r@example.org")
     ImageFactory(title="Andes")
     DocumentFactory(title="Briefing on Conga")
     Redirect.objects.create(old_path="/old-briefings", redirect_link="/news/")
@@ -78,6 +80,8 @@ def admin_content():
         "type": f"/admin/membership/membershiptype/edit/{retired.pk}/",
         "applications": "/admin/membership/membershipapplication/",
         "application": f"/admin/membership/membershipapplication/inspect/{application.pk}/",
+        "interests": "/admin/membership/interestregistration/",
+        "interest": f"/admin/membership/interestregistration/inspect/{interest.pk}/",
         "news draft": f"/admin/pages/{story.pk}/edit/",
         "event draft": f"/admin/pages/{event.pk}/edit/",
         "in moderation": f"/admin/pages/{about.pk}/edit/",
@@ -253,7 +257,15 @@ def test_every_admin_screen_each_role_reaches_answers_without_a_server_error(
 
     # The crawl went deep: each role reached the screens it works with.
     pages = {"dashboard", "news draft", "event draft", "in moderation", "images", "documents"}
-    membership = {"dashboard", "types", "type", "applications", "application"}
+    membership = {
+        "dashboard",
+        "types",
+        "type",
+        "applications",
+        "application",
+        "interests",
+        "interest",
+    }
     assert reached == {
         EDITORS: pages,
         MODERATORS: pages,

@@ -139,17 +139,19 @@ class LoadedContentTests(TestCase):
                     self.client.get(url), f'<a href="{notice.url}">Privacy notice</a>', html=True
                 )
 
-    def test_the_join_page_lists_why_to_join_and_calls_to_action(self):
+    def test_the_join_page_says_why_to_join_and_offers_one_thing_to_do(self):
         join = JoinPage.objects.get()
         self.assertEqual(join.get_parent().specific, self.home)
         response = self.client.get(join.url)
         self.assertContains(response, "<h1>Why join the PSG?</h1>", html=True)
+        self.assertContains(response, "What members get</h2>")
         self.assertContains(response, "Keep up to date with latest news and developments in Peru")
         self.assertContains(response, "Support the work of the Peru Support Group")
-        self.assertContains(
-            response, '<a class="button" href="#apply">Become a member</a>', html=True
-        )
-        self.assertContains(response, 'id="apply"')
+        # No membership type yet: the one call to action is to register interest, and no
+        # button repeats a heading.
+        self.assertContains(response, '<h2 id="apply-heading">Register your interest</h2>')
+        self.assertNotContains(response, "Become a member")
+        self.assertContains(response, 'class="button"', count=1)
 
     def test_every_loaded_page_answers_with_its_own_title(self):
         for page in Page.objects.filter(depth__gt=1).specific():

@@ -219,10 +219,14 @@ class MembershipSecretaryTests(EditorialTestCase):
                 "membership.delete_membershipapplication",
                 "membership.add_membershiptype",
                 "membership.change_membershiptype",
+                "membership.view_interestregistration",
+                "membership.change_interestregistration",
+                "membership.delete_interestregistration",
             ]
         )
-        # Applications come from the join page only.
+        # Applications and registrations of interest come from the join page only.
         assert not self.secretary.has_perm("membership.add_membershipapplication")
+        assert not self.secretary.has_perm("membership.add_interestregistration")
         for user in (self.editor, self.moderator):
             assert not any(p.startswith("membership.") for p in user.get_all_permissions())
 

