@@ -101,9 +101,9 @@ bench: $(VENV)/.installed databases
 lighthouse: $(VENV)/.installed check-services
 	$(PY) -m bench.lighthouse
 
-# The README's screenshots (docs/screenshots/), taken afresh in chromium.
+# The README's screenshots (design/screenshots/), taken afresh in chromium.
 screenshots: $(VENV)/.installed check-services
-	$(PY) docs/screenshots.py
+	$(PY) design/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles

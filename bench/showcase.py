@@ -1,6 +1,6 @@
 """The site with its day-one content, served as production serves it (gunicorn, the production
 settings, whitenoise with the hashed static manifest) on a SQLite database of its own, for the
-Lighthouse audit (bench/lighthouse.py) and the README's screenshots (docs/screenshots.py)."""
+Lighthouse audit (bench/lighthouse.py) and the README's screenshots (design/screenshots.py)."""
 
 import os
 import secrets

@@ -1,6 +1,6 @@
 """`make screenshots`: the README's pictures of the site, at a phone's width (375 px) and a
 laptop's (1280 px), taken in Debian's chromium from the site served with its day-one content
-(bench/showcase.py). Run it again after changing how the site looks."""
+(bench/showcase.py), into design/screenshots/. Run it again after changing how the site looks."""
 
 import sys
 from pathlib import Path
