@@ -1,7 +1,6 @@
 from urllib.parse import quote, urlencode
 
 from django import template
-from django.apps import apps
 
 from news.feeds import FEED_TYPES
 from news.models import NewsIndexPage, NewsPage
@@ -13,13 +12,6 @@ LATEST_BRIEFINGS = 3
 UPCOMING_EVENTS = 3
 
 
-def live_join_page():
-    """The join page where it is live and public, else None. Named, not imported: the news
-    app does not import the membership app."""
-    join_page = apps.get_model("membership", "JoinPage")
-    return join_page.objects.live().public().first()
-
-
 @register.simple_tag(takes_context=True)
 def home_news(context, lead_story_id=None):
     """What the home page shows of the news, each part in a query of its own whatever the size
@@ -28,7 +20,7 @@ def home_news(context, lead_story_id=None):
     it, the addresses of their listings, feeds and calendar, and the join page."""
     request = context["request"]
     index = NewsIndexPage.objects.live().public().first()
-    news = {"join_page": live_join_page()}
+    news = {}
     if index is None:
         return news
     stories = (
@@ -101,7 +93,6 @@ def article_extras(context, page):
         ],
         "related": page.related_stories(topics),
         "share_links": share_links(page.get_full_url(request), page.title),
-        "join_page": live_join_page(),
     }
 
 

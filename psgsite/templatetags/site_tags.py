@@ -20,10 +20,11 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def site_links(context):
-    """{"join": the live join page's URL, "feed": the news feed's}, each "" where there is none."""
+    """{"join": the live join page's URL, "join_summary": its summary, "join_id": its id, "feed":
+    the news feed's URL}, each empty where there is none."""
     request = context.get("request")
     if request is None:
-        return {"join": "", "feed": ""}
+        return {"join": "", "join_summary": "", "join_id": None, "feed": ""}
     if not settings.PAGE_CACHE_SECONDS:
         return look_up(request)
     site = Site.find_for_request(request)
@@ -53,5 +54,7 @@ def look_up(request):
     feeds = index.feed_links(request, "all_items", heading=index.title) if index else []
     return {
         "join": (join.get_url(request) or "") if join else "",
+        "join_summary": join.summary if join else "",
+        "join_id": join.pk if join else None,
         "feed": feeds[0]["url"] if feeds else "",
     }
