@@ -8,10 +8,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from bench.run import wait_for_health
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".local" / "showcase"
@@ -71,26 +71,11 @@ def served_site():
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         try:
             address = f"http://127.0.0.1:{port}"
-            wait_for(process, address, log_path)
+            wait_for_health(process, port, log_path)
             yield address
         finally:
             process.terminate()
             process.wait(timeout=30)
-
-
-def wait_for(process, address, log_path):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn stopped (exit {process.returncode}); see {log_path}")
-        try:
-            with urllib.request.urlopen(f"{address}/health/", timeout=2) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    sys.exit(f"gunicorn did not answer within 60 s; see {log_path}")
 
 
 def page_paths(address):
