@@ -11,6 +11,12 @@ class TopicField(TagField):
     """Wagtail's tag field for a list without free tagging drops names it does not know, and
     says nothing; this one says which, so that nothing the editor typed is lost unseen."""
 
+    def __init__(self, *args, **kwargs):
+        from .models import Topic
+
+        kwargs["tag_model"] = Topic
+        super().__init__(*args, **kwargs)
+
     def clean(self, value):
         names = super(TagField, self).clean(value)
         known = super().clean(value)

@@ -38,15 +38,16 @@ class Topic(TagBase):
     def merge_into(self, target):
         """Gives every page of this topic the target instead, in its live row and in every
         revision (so drafts, and a revert to an old version, carry the target rather than a
-        topic that no longer exists), then deletes this topic."""
+        topic that no longer exists), then deletes this topic. Returns how many pages had it."""
         from .items import NewsItemPage, NewsItemTopic
 
         if target.pk == self.pk:
             raise ValueError("A topic cannot be merged into itself.")
         links = NewsItemTopic.objects.filter(tag=self)
+        pages = links.count()
         already = NewsItemTopic.objects.filter(tag=target).values("content_object_id")
         links.filter(content_object_id__in=already).delete()
-        moved = links.update(tag=target)
+        links.update(tag=target)
 
         news_types = NewsItemPage.objects.values("content_type").distinct()
         revisions = Revision.objects.filter(content_type__in=news_types)
@@ -63,4 +64,4 @@ class Topic(TagBase):
             Revision.objects.filter(pk=pk).update(content={**content, "tagged_items": kept})
         # Deleting it last also tells the page cache (psgsite/page_cache.py) that pages changed.
         self.delete()
-        return moved
+        return pages
