@@ -11,12 +11,6 @@ class TopicField(TagField):
     """Wagtail's tag field for a list without free tagging drops names it does not know, and
     says nothing; this one says which, so that nothing the editor typed is lost unseen."""
 
-    def __init__(self, *args, **kwargs):
-        from .models import Topic
-
-        kwargs["tag_model"] = Topic
-        super().__init__(*args, **kwargs)
-
     def clean(self, value):
         names = super(TagField, self).clean(value)
         known = super().clean(value)
@@ -30,7 +24,8 @@ class TopicField(TagField):
 
 
 class NewsItemPageForm(WagtailAdminPageForm):
-    class Meta:
+    # Wagtail's Meta names the callback that gives each field its admin widget: kept.
+    class Meta(WagtailAdminPageForm.Meta):
         field_classes = {"topics": TopicField}
 
 
