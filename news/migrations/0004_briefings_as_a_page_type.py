@@ -27,15 +27,16 @@ def set_type(apps, schema_editor, is_briefing, from_model, to_model):
                 cursor.execute(f"INSERT INTO {table} ({column}) VALUES (%s)", [pk])
         else:
             cursor.execute(f"DELETE FROM {table}")
-    Page.objects.filter(pk__in=ids, content_type=old).update(content_type=new)
+    Page.objects.filter(pk__in=ids, content_type_id=old.pk).update(content_type_id=new.pk)
     object_ids = [str(pk) for pk in ids]
-    revisions = Revision.objects.filter(object_id__in=object_ids, content_type=old)
+    revisions = Revision.objects.filter(object_id__in=object_ids, content_type_id=old.pk)
     for revision in revisions.iterator():
-        revision.content_type = new
+        revision.content_type_id = new.pk
         if revision.content.get("content_type") == old.pk:
             revision.content["content_type"] = new.pk
         revision.save(update_fields=["content_type", "content"])
-    IndexEntry.objects.filter(object_id__in=object_ids, content_type=old).update(content_type=new)
+    entries = IndexEntry.objects.filter(object_id__in=object_ids, content_type_id=old.pk)
+    entries.update(content_type_id=new.pk)
 
 
 def make_briefings(apps, schema_editor):
