@@ -18,6 +18,7 @@ def test_an_editor_adds_a_briefing_and_picks_a_topic_from_the_list(site, browser
     index = NewsIndexPage.objects.get()
     BriefingPageFactory(parent=index, title="Briefing on forests", issue_number=17)
     Topic.objects.get_or_create(name="Mining")
+    Topic.objects.get_or_create(name="Human rights")
 
     editor = log_in(browser, site, "edna")
     editor.goto(f"{site.url}/admin/pages/{index.pk}/add_subpage/")
@@ -39,11 +40,19 @@ def test_an_editor_adds_a_briefing_and_picks_a_topic_from_the_list(site, browser
     chosen = editor.locator("[data-contentpath='topics'] .tagit-choice")
     expect(chosen).to_have_count(1)
     expect(chosen).to_contain_text("Mining")
-    # A name not on the list is not taken, and does not merge into the next one typed.
+    # Enter while a suggestion shows takes it.
+    topics.press_sequentially("Hum")
+    expect(
+        editor.locator(".ui-autocomplete .ui-menu-item", has_text="Human rights")
+    ).to_be_visible()
+    topics.press("Enter")
+    expect(chosen).to_have_count(2)
+    expect(chosen.nth(1)).to_contain_text("Human rights")
+    # A name not on the list is not taken.
     topics.press_sequentially("Waterjunk")
     topics.press("Enter")
-    expect(chosen).to_have_count(1)
-    expect(topics).to_have_value("")
+    expect(chosen).to_have_count(2)
+    expect(chosen.filter(has_text="Waterjunk")).to_have_count(0)
 
     with editor.expect_navigation():
         editor.get_by_role("button", name="Save draft").click()
