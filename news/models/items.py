@@ -203,6 +203,8 @@ class BriefingPage(NewsPage):
     subpage_types = []
 
     base_form_class = BriefingPageForm
+    # Readers see a briefing as the news item it is, with its download link.
+    template = "news/news_page.html"
 
     content_panels = [
         *Page.content_panels,

@@ -95,6 +95,18 @@ class TestBriefingsAreListedAsBefore:
         sitemap = client.get("/sitemap-pages.xml").content.decode()
         assert "/news/briefing-on-forests/</loc>" in sitemap
 
+    def test_a_briefing_page_shows_its_number_and_pdf_once(self, client, news_index):
+        pdf = DocumentFactory(file__filename="forests.pdf")
+        page = BriefingPageFactory(
+            parent=news_index, slug="forests", issue_number=5, briefing_document=pdf
+        )
+        response = client.get("/news/forests/")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html.count(pdf.url) == 1
+        assert "Download this briefing (PDF" in html
+        assert page.title in html
+
     def test_a_briefing_is_always_a_briefing(self, news_index):
         page = BriefingPageFactory(parent=news_index, issue_number=6)
         page.is_briefing = False
