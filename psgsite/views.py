@@ -117,6 +117,10 @@ def _check_cache():
 
 
 SEARCH_QUERY_MAX_LENGTH = 200
+SEARCH_DESCRIPTION = (
+    "Search the Peru Support Group's news, numbered briefings, events and pages on human "
+    "rights, indigenous rights and sustainable development in Peru."
+)
 
 
 @require_GET
@@ -136,7 +140,13 @@ def search(request):
     return TemplateResponse(
         request,
         "psgsite/search.html",
-        {"query": query, "shortened": shortened, "results": results, "more": more},
+        {
+            "query": query,
+            "shortened": shortened,
+            "results": results,
+            "more": more,
+            "meta_description": SEARCH_DESCRIPTION,
+        },
     )
 
 

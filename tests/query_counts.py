@@ -69,6 +69,9 @@ def _add_item(index, n):
             start = timezone.now() - datetime.timedelta(days=n + 1)
         elif kind == "upcoming event":
             start = timezone.now() + datetime.timedelta(days=n + 1)
+        else:
+            # Announced lately: still to be confirmed (EventQuerySet.upcoming), not yet past.
+            fields["date"] = timezone.localdate() - datetime.timedelta(days=n)
         item = EventPageFactory(
             **fields,
             start=start,

@@ -22,7 +22,8 @@ def seo_tags(context):
     request = context["request"]
     page = context.get("page")
     organisation = SiteSettings.for_request(request)
-    description = ""
+    # A view without a page (search) gives its own.
+    description = context.get("meta_description", "")
     image_url = ""
     structured = None
     if page is not None and hasattr(page, "get_full_url"):

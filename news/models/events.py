@@ -1,7 +1,10 @@
 """Events: when and where, which readers list, download and subscribe to."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,30 +18,75 @@ from home.models import ListingFields, ListingQuerySet
 from ..calendar import calendar_response
 from .items import NewsItemPage
 
+# An event announced without a fixed start is "date to be confirmed" for this long after the
+# date it was announced (its listing date); after that it is listed among the past events as
+# "date never confirmed", so that an old announcement is never offered as coming up.
+UNCONFIRMED_FOR = datetime.timedelta(days=183)  # six months
+
 
 class EventQuerySet(ListingQuerySet):
+    """Events in time. Upcoming: those with a start that have not ended (or, without an end,
+    not started), then those whose date is to be confirmed, announced within UNCONFIRMED_FOR.
+    Past: all the others. Each event is in exactly one of the two."""
+
+    @staticmethod
+    def _unconfirmed_since(now=None):
+        """The listing date after which an event without a start is still to be confirmed."""
+        return timezone.localdate(now or timezone.now()) - UNCONFIRMED_FOR
+
+    @classmethod
+    def _upcoming(cls, now):
+        return (
+            models.Q(end__gte=now)
+            | models.Q(end__isnull=True, start__gte=now)
+            | models.Q(start__isnull=True, date__gt=cls._unconfirmed_since(now))
+        )
+
     def upcoming(self):
-        return self.filter(
-            models.Q(end__gte=timezone.now())
-            | models.Q(end__isnull=True, start__gte=timezone.now())
-        ).order_by("start")
+        """What readers should see as coming up: the dated ones soonest first, then those whose
+        date is to be confirmed, the most recently announced first."""
+        now = timezone.now()
+        return self.filter(self._upcoming(now)).order_by(
+            models.F("start").asc(nulls_last=True), "-date", "pk"
+        )
 
     def past(self):
-        return self.filter(
-            models.Q(end__lt=timezone.now()) | models.Q(end__isnull=True, start__lt=timezone.now())
-        ).order_by("-start")
+        """The latest first, an event whose date was never confirmed by the date it was
+        announced."""
+        now = timezone.now()
+        when = Coalesce("start", Cast("date", models.DateTimeField()))
+        return self.exclude(self._upcoming(now)).order_by(when.desc(), "-pk")
+
+    def dated(self):
+        return self.filter(start__isnull=False)
 
     def date_to_be_confirmed(self):
-        return self.filter(start__isnull=True)
+        """Upcoming events without a start, the most recently announced first."""
+        return self.filter(start__isnull=True, date__gt=self._unconfirmed_since()).order_by(
+            "-date", "-pk"
+        )
+
+    def date_never_confirmed(self):
+        return self.filter(start__isnull=True, date__lte=self._unconfirmed_since())
 
     def next_to_pass(self):
         """The moment the next upcoming event becomes a past one (None if none is upcoming):
-        the events listings change then by the clock alone."""
+        the events listings change then by the clock alone. An event without a start passes
+        at midnight (UK time) UNCONFIRMED_FOR after the date it was announced."""
         now = timezone.now()
         moments = self.aggregate(
             ends=models.Min("end", filter=models.Q(end__gte=now)),
             starts=models.Min("start", filter=models.Q(end__isnull=True, start__gte=now)),
+            announced=models.Min(
+                "date",
+                filter=models.Q(start__isnull=True, date__gt=self._unconfirmed_since(now)),
+            ),
         )
+        announced = moments.pop("announced")
+        if announced is not None:
+            moments["unconfirmed"] = timezone.make_aware(
+                datetime.datetime.combine(announced + UNCONFIRMED_FOR, datetime.time())
+            )
         return min((m for m in moments.values() if m is not None), default=None)
 
 
@@ -49,8 +97,9 @@ class EventPage(RoutablePageMixin, NewsItemPage):
     start = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When it begins, in UK time. Leave empty while the date is not fixed: "
-        'the page then says "date to be confirmed".',
+        help_text="When it begins, in UK time: the date readers see for the event. Leave "
+        'empty while the date is not fixed: the page then says "date to be confirmed" (for '
+        "six months from the date it was announced, after which it is listed as past).",
     )
     end = models.DateTimeField(null=True, blank=True, help_text="When it ends, in UK time.")
     location = models.CharField(
@@ -78,7 +127,15 @@ class EventPage(RoutablePageMixin, NewsItemPage):
             ],
             heading="When and where",
         ),
-        FieldPanel("date", help_text="The date this announcement is listed under in the news."),
+        FieldPanel(
+            "date",
+            heading="Announced on",
+            help_text="When this event was announced. The news listing, newest first, places "
+            'the event by this date and shows it as "Announced …"; readers see the event\'s '
+            "own date (Start) as its date everywhere. An event without a start stays under "
+            'Upcoming events as "date to be confirmed" for six months from this date, then '
+            "moves to Past events.",
+        ),
         *ListingFields.listing_panels,
         FieldPanel("body"),
         FieldPanel("topics"),
@@ -89,6 +146,21 @@ class EventPage(RoutablePageMixin, NewsItemPage):
         verbose_name = "event"
 
     kind_label = "Event"
+
+    # The main menu marks Events, not News, on an event's page.
+    menu_section = "events"
+
+    def breadcrumbs_after_parent(self, parent_url):
+        """Home > News > Events > the event, as the menu has Events beside News."""
+        from .index import NewsIndexPage  # the index imports this module
+
+        events = NewsIndexPage.get_resolver().reverse("upcoming_events")
+        return [{"title": "Events", "url": parent_url + events}]
+
+    @property
+    def date_never_confirmed(self):
+        """No start, and announced too long ago to be still to be confirmed: a past event."""
+        return self.start is None and self.date <= EventQuerySet._unconfirmed_since()
 
     def structured_data(self, request, organisation, image_url):
         """schema.org Event, only once the date is fixed: an event without one is not claimed."""

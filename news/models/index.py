@@ -27,7 +27,16 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     intro = models.TextField(blank=True, help_text="A sentence at the top of the news listing.")
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel(
+            "intro",
+            help_text="A sentence at the top of the news listing. The news listings show news "
+            "items, briefings and events newest first by their date (for an event, the date it "
+            "was announced); the events listings, under Events in the menu, go by each event's "
+            "own start.",
+        ),
+    ]
 
     class Meta:
         verbose_name = "news index page"
@@ -37,6 +46,14 @@ class NewsIndexPage(RoutablePageMixin, Page):
         "news": ("News items", models.Q(newspage__is_briefing=False)),
         "briefings": ("Briefings", models.Q(newspage__is_briefing=True)),
         "events": ("Events", models.Q(eventpage__isnull=False)),
+    }
+
+    # What a listing says when it has nothing to list, by route or kind.
+    EMPTY_TEXTS = {
+        "all_items": "There is no news yet.",
+        "news": "No news items yet.",
+        "briefings": "No briefings yet.",
+        "events": "No events yet.",
     }
 
     def news_items(self):
@@ -95,14 +112,20 @@ class NewsIndexPage(RoutablePageMixin, Page):
     @path("events/", name="upcoming_events")
     def upcoming_events(self, request):
         events = self.events().with_listing_images()
+        dated = list(events.upcoming().dated())
         return self.render(
             request,
             template="news/events.html",
             context_overrides={
                 "heading": "Upcoming events",
-                "events": events.upcoming(),
-                "unconfirmed": events.date_to_be_confirmed().order_by("-date"),
+                "events": dated,
+                "unconfirmed": events.date_to_be_confirmed(),
                 "canonical_url": self.canonical_url(request, "upcoming_events"),
+                # With an upcoming event the calendar has one: no need to ask.
+                "calendar_url": self.calendar_url(request, has_events=bool(dated) or None),
+                **self.events_breadcrumbs(request),
+                "menu_section": "events",
+                "menu_section_listing": True,
             },
         )
 
@@ -119,15 +142,50 @@ class NewsIndexPage(RoutablePageMixin, Page):
                 "events": page_of_events,
                 "past": True,
                 "canonical_url": canonical,
+                "calendar_url": self.calendar_url(request),
+                **self.events_breadcrumbs(request, past=True),
+                "menu_section": "events",
             },
         )
+
+    def events_breadcrumbs(self, request, past=False):
+        """The crumbs after the home page to an events listing: News > Events (> Past events),
+        as the menu has Events beside News."""
+        trail = [{"title": self.title, "url": self.get_url(request)}]
+        if past:
+            trail.append({"title": "Events", "url": self.url_of(request, "upcoming_events")})
+        return {"breadcrumbs": trail, "breadcrumb_current": "Past events" if past else "Events"}
+
+    def url_of(self, request, route, *args):
+        return self.get_url(request) + self.reverse_subpage(route, args=list(args))
+
+    @classmethod
+    def directory_sections(cls):
+        """The listings offered among the site's main sections (on the page-not-found page)."""
+        return [
+            ("briefings", "Briefings", cls.get_resolver().reverse("by_kind", "briefings")),
+            *cls.menu_sections(),
+        ]
+
+    @classmethod
+    def menu_sections(cls):
+        """Listings that the main menu shows beside this page's own entry: (key, title, path
+        below this page). Pages in them say which they belong to (menu_section)."""
+        return [("events", "Events", cls.get_resolver().reverse("upcoming_events"))]
+
+    def calendar_url(self, request, has_events=None):
+        """The address of the events calendar to offer readers, or None while it holds no event
+        (the calendar itself still answers, empty, for those who subscribed)."""
+        if has_events is None:
+            has_events = self.events().dated().exists()
+        if not has_events:
+            return None
+        return self.url_of(request, "events_calendar")
 
     @path("events/calendar/", name="events_calendar")
     def events_calendar(self, request):
         # Wagtail serves only paths that end in a slash, hence no ".ics" in the address.
-        return calendar_response(
-            request, self.events().exclude(start__isnull=True), filename="psg-events.ics"
-        )
+        return calendar_response(request, self.events().dated(), filename="psg-events.ics")
 
     def events(self):
         return EventPage.objects.child_of(self).live().public()
@@ -175,19 +233,23 @@ class NewsIndexPage(RoutablePageMixin, Page):
         page_of_items = paginate(request, items.with_listing_images(), self.items_per_page)
         subpath = self.reverse_subpage(route, args=list(args))
         canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
-        return self.render(
-            request,
-            context_overrides={
-                "items": page_of_items,
-                "heading": heading,
-                "topic_description": description,
-                "canonical_url": canonical,
-                "listing_url": self.get_url(request) + subpath,
-                "feeds": self.feed_links(request, route, *args, heading=heading),
-                "topics": self.topics(),
-                "years": self.years(),
-            },
-        )
+        context = {
+            "items": page_of_items,
+            "heading": heading,
+            "topic_description": description,
+            "canonical_url": canonical,
+            "listing_url": self.get_url(request) + subpath,
+            "feeds": self.feed_links(request, route, *args, heading=heading),
+            "topics": self.topics(),
+            "years": self.years(),
+            "empty_text": self.EMPTY_TEXTS.get(args[0] if route == "by_kind" else route),
+        }
+        if route != "all_items":
+            context["breadcrumbs"] = [{"title": self.title, "url": self.get_url(request)}]
+            context["breadcrumb_current"] = heading
+        if route == "by_kind" and args[0] == "events":
+            context["calendar_url"] = self.calendar_url(request)
+        return self.render(request, context_overrides=context)
 
     def canonical_url(self, request, route, *args, page=1):
         """The one address of a listing (and of its page, past the first)."""
@@ -218,10 +280,21 @@ class NewsIndexPage(RoutablePageMixin, Page):
         return NewsFeed(feed_format, items, heading, link, self.intro)(request)
 
     def get_sitemap_urls(self, request=None):
-        """The index, and each topic and year listing, which search engines should find too."""
+        """The index, the events listings, and each kind, topic and year listing that has
+        items, which search engines should find too."""
         urls = super().get_sitemap_urls(request)
         lastmod = urls[0]["lastmod"] if urls else None
+        items = self.news_items().order_by()
+        kinds = items.aggregate(
+            **{
+                kind: models.Count("pk", filter=condition)
+                for kind, (_, condition) in self.KINDS.items()
+            }
+        )
         for route, args in [
+            ("upcoming_events", []),
+            ("past_events", []),
+            *[("by_kind", [kind]) for kind, count in kinds.items() if count],
             *[("by_topic", [topic.slug]) for topic in self.topics()],
             *[("by_year", [year]) for year in self.years()],
         ]:

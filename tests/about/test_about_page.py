@@ -1,10 +1,15 @@
 import json
 
+from bs4 import BeautifulSoup
+
+from django.test import TestCase
+
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from about.models import AboutPage
 from home.models import HomePage
 from news.models import NewsIndexPage
+from tests.conftest import load_site_content
 from tests.factories import AboutPageFactory
 from tests.page_tree import PageTreeTestCase
 
@@ -58,3 +63,26 @@ class AboutTreeTests(PageTreeTestCase):
         self.assertContains(response, "PSG Aims")
         self.assertContains(response, "Why we exist.")
         self.assertNotContains(response, "Unfinished section")
+
+
+class SeedAboutPageTests(TestCase):
+    """The About page as the site's own content makes it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_site_content()
+
+    def test_no_paragraph_is_shown_twice(self):
+        html = self.client.get("/about-us/").content.decode()
+        main = BeautifulSoup(html, "html.parser").find("main")
+        paragraphs = [" ".join(p.get_text().split()) for p in main.find_all("p")]
+        self.assertIn(
+            "The Peru Support Group exists to promote social inclusion, sustainable development "
+            "and the observance of human rights in Peru.",
+            paragraphs,
+        )
+        self.assertEqual(len(paragraphs), len(set(paragraphs)), paragraphs)
+        self.assertEqual(
+            [h.get_text() for h in main.find_all("h3")],
+            ["PSG Aims", "Historical Overview", "Human Rights"],
+        )

@@ -13,7 +13,7 @@ from wagtail.models import Page, Revision
 from news.models import BriefingPage, NewsItemTopic, NewsPage, Topic
 from tests.conftest import load_site_content
 
-BEFORE = ("news", "0001_initial")
+BEFORE = ("news", "0002_event_dates_help_text")
 
 
 def rows(sql):

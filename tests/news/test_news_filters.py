@@ -32,7 +32,13 @@ class TestFilters:
     def test_events_and_plain_news_each_have_a_listing(self, client, news):
         events = html_of(client, "/news/kind/events/")
         assert "Annual conference" in events and "Conga mine" not in events
-        assert "When: Date to be confirmed" in events
+        # Announced in 2012 without a date: its date was never confirmed, and the date it
+        # was announced is labelled as such (never shown as the event's own).
+        item = events[events.index('<article class="news-item">') :]
+        item = item[: item.index("</article>")]
+        assert "Date never confirmed" in item
+        assert 'Announced <time datetime="2012-11-01">1 November 2012</time>' in item
+        assert item.count("<time") == 1
         plain = html_of(client, "/news/kind/news/")
         assert "Conga mine" in plain
         assert "Annual conference" not in plain and "Briefing on land titles" not in plain
@@ -79,3 +85,29 @@ class TestFilters:
         assert '<link rel="canonical" href="http://localhost/news/topic/trade/?page=2">' in second
         for bad in ("abc", "0", "-1", "99999"):
             assert "Page " in html_of(client, f"/news/topic/trade/?page={bad}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, text",
+    [
+        ("/news/", "There is no news yet."),
+        ("/news/kind/news/", "No news items yet."),
+        ("/news/kind/briefings/", "No briefings yet."),
+        ("/news/kind/events/", "No events yet."),
+    ],
+)
+def test_an_empty_listing_says_what_it_lists(client, news_index, url, text):
+    html = html_of(client, url)
+    main = html[html.index("<main") :]
+    assert f"<p>{text}</p>" in main
+    assert "There is no news yet." not in main or url == "/news/"
+
+
+@pytest.mark.django_db
+def test_the_news_listings_older_and_newer_links_stay(client, news_index):
+    for day in range(1, 13):
+        NewsPageFactory(parent=news_index, date=datetime.date(2013, 1, day))
+    assert 'rel="next">Older<span class="visually-hidden"> items</span></a>' in html_of(
+        client, "/news/"
+    )

@@ -125,10 +125,17 @@ class TestEventPage:
         assert "to be confirmed" not in html
 
     def test_an_event_without_a_date_says_date_to_be_confirmed(self, client, news_index):
-        event = EventPageFactory(parent=news_index, start=None)
+        event = EventPageFactory(parent=news_index, start=None, date=timezone.localdate())
         html = client.get(event.url).content.decode()
         assert "Date to be confirmed" in html
         assert "(UK time)" not in html
+
+    def test_an_old_event_without_a_date_says_its_date_was_never_confirmed(
+        self, client, news_index
+    ):
+        event = EventPageFactory(parent=news_index, start=None, date=datetime.date(2012, 11, 1))
+        html = client.get(event.url).content.decode()
+        assert "Date never confirmed" in html and "to be confirmed" not in html
 
     def test_upcoming_past_and_unconfirmed_events(self, news_index):
         now = timezone.now()
@@ -141,10 +148,21 @@ class TestEventPage:
         )
         past = EventPageFactory(parent=news_index, start=now - datetime.timedelta(days=3))
         older = EventPageFactory(parent=news_index, start=now - datetime.timedelta(days=30))
-        unconfirmed = EventPageFactory(parent=news_index, start=None)
-        assert list(EventPage.objects.upcoming()) == [running, soon, later]
-        assert list(EventPage.objects.past()) == [past, older]
-        assert list(EventPage.objects.date_to_be_confirmed()) == [unconfirmed]
+        today = timezone.localdate()
+        unconfirmed = EventPageFactory(parent=news_index, start=None, date=today)
+        # Announced within six months (183 days): still to be confirmed; before that, past.
+        lately = EventPageFactory(
+            parent=news_index, start=None, date=today - datetime.timedelta(days=182)
+        )
+        stale = EventPageFactory(
+            parent=news_index, start=None, date=today - datetime.timedelta(days=183)
+        )
+        ancient = EventPageFactory(parent=news_index, start=None, date=datetime.date(2012, 11, 1))
+        assert list(EventPage.objects.upcoming()) == [running, soon, later, unconfirmed, lately]
+        assert list(EventPage.objects.past()) == [past, older, stale, ancient]
+        assert list(EventPage.objects.date_to_be_confirmed()) == [unconfirmed, lately]
+        assert list(EventPage.objects.date_never_confirmed().order_by("-date")) == [stale, ancient]
+        assert stale.date_never_confirmed and not lately.date_never_confirmed
 
     @pytest.mark.parametrize(
         "start, end, field",

@@ -1,5 +1,7 @@
 import datetime
 
+from bs4 import BeautifulSoup
+
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from about.models import AboutPage
@@ -121,3 +123,17 @@ class NewsTreeTests(PageTreeTestCase):
         event = EventPage.objects.get(title="Summer talk")
         # 18:30 in London in July is 17:30 UTC.
         self.assertEqual(event.start, datetime.datetime(2026, 7, 1, 17, 30, tzinfo=datetime.UTC))
+
+    def test_the_event_form_says_which_date_readers_see(self):
+        form = BeautifulSoup(
+            self.client.get(f"/admin/pages/add/news/eventpage/{self.news_index.pk}/").content,
+            "html.parser",
+        )
+        labels = {
+            " ".join(label.get_text().split()).rstrip("*") for label in form.find_all("label")
+        }
+        assert {"Start", "Announced on"} <= labels, labels
+        text = " ".join(form.get_text().split())
+        assert "the date readers see for the event" in text
+        assert "places the event by this date" in text
+        assert "for six months from this date, then moves to Past events" in text

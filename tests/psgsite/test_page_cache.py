@@ -6,6 +6,8 @@ make them: a new generation starts only when a change commits."""
 
 import datetime
 import time
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -18,6 +20,7 @@ from wagtail.models import Site
 
 from home.models import SiteSettings
 from news.models import EventPage, NewsPage
+from news.models.events import UNCONFIRMED_FOR
 from psgsite.page_cache import page_cache
 from tests.conftest import free_port, manage_py, wait_until
 from tests.editorial import edit_form, paragraph
@@ -30,6 +33,8 @@ from tests.factories import (
     NewsPageFactory,
     UserFactory,
 )
+
+LONDON = ZoneInfo("Europe/London")
 
 # Each suite its own Redis database: the SQLite and PostgreSQL suites run side by side.
 REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/8", "postgresql": "redis://127.0.0.1:6379/9"}
@@ -361,6 +366,31 @@ class TestChangesByTheClock:
         assert "Vigil" not in text(reader.get(upcoming))
         assert "Vigil" in text(reader.get(past))
         assert EventPage.objects.get(title="Vigil").live
+
+    def test_an_event_whose_date_was_never_fixed_moves_to_past_at_midnight(
+        self, site, reader, settings
+    ):
+        settings.PAGE_CACHE_SECONDS = 3 * 24 * 3600  # kept past midnight, but for the event
+        index = site["index"]
+        # Announced six months ago tomorrow: to be confirmed until midnight tonight, UK time.
+        announced = timezone.localdate() - UNCONFIRMED_FOR + datetime.timedelta(days=1)
+        EventPageFactory(parent=index, title="Teach-in", start=None, date=announced)
+        upcoming, past = index.url + "events/", index.url + "events/past/"
+        warm(reader, [upcoming, past])
+        assert "Teach-in" in text(reader.get(upcoming))
+        midnight = datetime.datetime.combine(
+            announced + UNCONFIRMED_FOR, datetime.time(), tzinfo=LONDON
+        )
+        for moment, listed, unlisted in [
+            (midnight - datetime.timedelta(seconds=1), upcoming, past),
+            (midnight + datetime.timedelta(seconds=1), past, upcoming),
+        ]:
+            with (
+                mock.patch("time.time", return_value=moment.timestamp()),
+                mock.patch("django.utils.timezone.now", return_value=moment),
+            ):
+                assert "Teach-in" in text(reader.get(listed)), moment
+                assert "Teach-in" not in text(reader.get(unlisted)), moment
 
 
 class TestBoundedKeys:

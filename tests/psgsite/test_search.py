@@ -28,9 +28,15 @@ class SearchTests(TestCase):
         # "coca" appears only in the body of the conference announcement.
         html = self.search("coca")
         self.assertIn("Peru and the Persistence of Inequality", html)
-        self.assertIn('<span class="tag">Event</span>', html)
-        self.assertIn("1 November 2012", html)
+        self.assertIn('<span class="tag">Event</span> Date never confirmed', html)
+        self.assertIn('Announced <time datetime="2012-11-01">1 November 2012</time>', html)
         self.assertNotIn("Secret coca draft", html)
+
+    def test_has_a_description_for_shared_links_and_search_engines(self):
+        head = self.search("mining").split("</head>")[0]
+        self.assertIn(
+            '<meta name="description" content="Search the Peru Support Group&#x27;s news', head
+        )
 
     def test_results_show_title_date_kind_and_summary(self):
         html = self.search("Conga")
@@ -54,8 +60,13 @@ class SearchTests(TestCase):
             )
         first = self.search("quinoa")
         self.assertIn("12 results", first)
-        self.assertIn('href="?q=quinoa&amp;page=2"', first)
-        self.assertIn("Page 2 of 2", self.search("quinoa", page="2"))
+        # Ranked by relevance, not by date: next and previous results, not older and newer.
+        self.assertIn('href="?q=quinoa&amp;page=2" rel="next">Next results</a>', first)
+        self.assertNotIn("Older", first)
+        second = self.search("quinoa", page="2")
+        self.assertIn("Page 2 of 2", second)
+        self.assertIn('href="?q=quinoa&amp;page=1" rel="prev">Previous results</a>', second)
+        self.assertNotIn("Newer", second)
         self.assertIn("Page 1 of 2", self.search("quinoa", page="abc"))
 
 

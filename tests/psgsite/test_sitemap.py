@@ -77,6 +77,13 @@ class SitemapTests(TestCase):
         self.assertIn("http://testserver/news/topic/mining/", locations)
         self.assertIn("http://testserver/news/2013/", locations)
 
+    def test_includes_the_events_listings_and_each_kind_with_items(self):
+        locations = self.locations()
+        for path in ("events/", "events/past/", "kind/news/", "kind/events/"):
+            self.assertIn(f"http://testserver/news/{path}", locations)
+        # The site's content has no briefing yet: an empty listing is left out.
+        self.assertNotIn("http://testserver/news/kind/briefings/", locations)
+
     def test_robots_txt_points_to_it_and_keeps_crawlers_out_of_the_admin(self):
         response = self.client.get("/robots.txt")
         self.assertEqual(response["Content-Type"], "text/plain; charset=utf-8")

@@ -26,7 +26,7 @@ def copy_tags_to_topics(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("news", "0001_initial"),
+        ("news", "0002_event_dates_help_text"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 

@@ -50,7 +50,7 @@ def make_news_items(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("news", "0003_news_pages_take_topics_from_the_list"),
+        ("news", "0004_news_pages_take_topics_from_the_list"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtaildocs", "0014_alter_document_file_size"),
         ("wagtailsearch", "0010_add_text_fields"),

@@ -1,4 +1,4 @@
-"""The pages' topic links point at news.Topic, whose rows kept the tags' ids (0002)."""
+"""The pages' topic links point at news.Topic, whose rows kept the tags' ids (0003)."""
 
 import django.db.models.deletion
 import modelcluster.contrib.taggit
@@ -23,7 +23,7 @@ def copy_topics_back_to_tags(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("news", "0002_topics_as_a_managed_list")]
+    dependencies = [("news", "0003_topics_as_a_managed_list")]
 
     operations = [
         migrations.AlterField(
