@@ -56,6 +56,8 @@ def test_an_editor_adds_a_briefing_and_picks_a_topic_from_the_list(site, browser
 
     with editor.expect_navigation():
         editor.get_by_role("button", name="Save draft").click()
+    # Should a field be refused, its message names it.
+    expect(editor.locator(".error-message")).to_have_count(0)
     expect(editor.locator(".messages")).to_contain_text("'Briefing on water' created")
     briefing = BriefingPage.objects.get(title="Briefing on water")
     draft = briefing.get_latest_revision_as_object()
