@@ -50,7 +50,7 @@ from wagtail.models import BaseViewRestriction, Collection, Page, Revision, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from membership.models import MembershipType
-from news.models import EventPage
+from news.models import EventPage, Topic
 
 from .redis_cache import CACHE_ERRORS, CacheUnavailable
 from .scheduler import publishable_models
@@ -75,6 +75,7 @@ CONTENT_MODELS = (
     Collection,
     BaseViewRestriction,
     Tag,
+    Topic,
     Redirect,
     MembershipType,
 )

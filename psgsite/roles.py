@@ -54,6 +54,9 @@ MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_p
 # The footer's contact details, social links and the like, which show on every page as soon as
 # they are saved: theirs who may publish, not editors', whose changes wait for moderation.
 SITE_SETTINGS_PERMISSION = ("home", "change_sitesettings")
+# The list of news topics: moderators add, rename, merge and delete them; editors choose from it
+# (which needs no permission) and ask a moderator for a new one, so that no junk topic is made.
+TOPIC_PERMISSIONS = [f"{action}_topic" for action in ("add", "change", "delete")]
 
 
 def editorial_sections():
@@ -88,6 +91,11 @@ def set_up_roles():
     )
     moderators.permissions.add(site_settings)
     editors.permissions.remove(site_settings)
+    topics = Permission.objects.filter(
+        content_type__app_label="news", codename__in=TOPIC_PERMISSIONS
+    )
+    moderators.permissions.add(*topics)
+    editors.permissions.remove(*topics)
 
     root = Page.get_first_root_node()
     _grant(moderators, [root], MODERATOR_PAGE_PERMISSIONS)

@@ -13,7 +13,7 @@ from wagtail.embeds.models import Embed
 from about.models import AboutPage
 from home.models import HomePage
 from membership.models import JoinPage, MembershipApplication, MembershipType
-from news.models import EventPage, NewsIndexPage, NewsPage
+from news.models import BriefingPage, EventPage, NewsIndexPage, NewsPage
 
 
 class HomePageFactory(wagtail_factories.PageFactory):
@@ -39,6 +39,14 @@ class NewsPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = NewsPage
+
+
+class BriefingPageFactory(NewsPageFactory):
+    title = factory.Sequence(lambda n: f"Briefing {n}")
+    issue_number = factory.Sequence(lambda n: n + 1)
+
+    class Meta:
+        model = BriefingPage
 
 
 class EventPageFactory(wagtail_factories.PageFactory):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from tests.factories import (
+    BriefingPageFactory,
     DocumentFactory,
     EventPageFactory,
     ImageFactory,
@@ -78,14 +79,12 @@ def _add_item(index, n):
             location=f"Hall {n}, London",
             online_url=f"https://example.org/live/{n}",
         )
-    else:
-        briefing = kind == "briefing"
-        item = NewsPageFactory(
-            **fields,
-            is_briefing=briefing,
-            issue_number=n if briefing else None,
-            briefing_document=DocumentFactory(title=f"Briefing {n}") if briefing else None,
+    elif kind == "briefing":
+        item = BriefingPageFactory(
+            **fields, issue_number=n, briefing_document=DocumentFactory(title=f"Briefing {n}")
         )
+    else:
+        item = NewsPageFactory(**fields)
     item.topics.add(SHARED_TOPIC, f"Topic {n}")
     item.save_revision().publish()
     return item

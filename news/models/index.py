@@ -5,7 +5,6 @@ import datetime
 from django.db import models
 from django.http import Http404
 
-from taggit.models import Tag
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
@@ -16,13 +15,14 @@ from ..calendar import calendar_response
 from ..feeds import FEED_TYPES, NewsFeed
 from .events import EventPage
 from .items import NewsItemPage
+from .topics import Topic
 
 
 class NewsIndexPage(RoutablePageMixin, Page):
     """The news: all of it, or one topic, one kind or one year of it, each at its own address."""
 
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["news.NewsPage", "news.EventPage"]
+    subpage_types = ["news.NewsPage", "news.BriefingPage", "news.EventPage"]
     max_count = 1
 
     intro = models.TextField(blank=True, help_text="A sentence at the top of the news listing.")
@@ -194,16 +194,24 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def filtered(self, route, *args):
         """The items and heading of one listing; Http404 where the filter names nothing."""
+        items, heading, _description = self.filtered_with_description(route, *args)
+        return items, heading
+
+    def filtered_with_description(self, route, *args):
+        """As filtered(), with the words that introduce the listing: a topic's description."""
+        if route == "by_topic":
+            (topic,) = args
+            items = self.news_items().filter(topics__slug=topic)
+            found = Topic.objects.filter(slug=topic).values("name", "description").first()
+            if found is None or not items.exists():
+                raise Http404("No news on that topic.")
+            return items, f"Topic: {found['name']}", found["description"]
+        return *self.filtered_by(route, *args), ""
+
+    def filtered_by(self, route, *args):
         items = self.news_items()
         if route == "all_items":
             return items, self.title
-        if route == "by_topic":
-            (topic,) = args
-            items = items.filter(topics__slug=topic)
-            name = Tag.objects.filter(slug=topic).values_list("name", flat=True).first()
-            if name is None or not items.exists():
-                raise Http404("No news on that topic.")
-            return items, f"Topic: {name}"
         if route == "by_kind":
             (kind,) = args
             if kind not in self.KINDS:
@@ -221,13 +229,14 @@ class NewsIndexPage(RoutablePageMixin, Page):
         raise ValueError(route)
 
     def listing(self, request, route, *args):
-        items, heading = self.filtered(route, *args)
+        items, heading, description = self.filtered_with_description(route, *args)
         page_of_items = paginate(request, items.with_listing_images(), self.items_per_page)
         subpath = self.reverse_subpage(route, args=list(args))
         canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
         context = {
             "items": page_of_items,
             "heading": heading,
+            "topic_description": description,
             "canonical_url": canonical,
             "listing_url": self.get_url(request) + subpath,
             "feeds": self.feed_links(request, route, *args, heading=heading),
@@ -296,7 +305,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
     def topics(self):
         """The topics that live items carry, for the filter links."""
         return (
-            Tag.objects.filter(
+            Topic.objects.filter(
                 news_newsitemtopic_items__content_object__in=self.news_items().values("pk")
             )
             .distinct()

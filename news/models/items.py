@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import ItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -17,8 +17,15 @@ from wagtail.search import index
 from home.blocks import BaseStreamBlock
 from home.models import ListingFields, ListingPageManager
 
+from ..forms import BriefingPageForm, NewsItemPageForm
+from .topics import Topic
 
-class NewsItemTopic(TaggedItemBase):
+
+class NewsItemTopic(ItemBase):
+    # The related name is the one taggit's TaggedItemBase gave, which queries name.
+    tag = models.ForeignKey(
+        Topic, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_items"
+    )
     content_object = ParentalKey(
         "news.NewsItemPage", on_delete=models.CASCADE, related_name="tagged_items"
     )
@@ -46,10 +53,15 @@ class NewsItemPage(ListingFields, Page):
         "topics",
         through=NewsItemTopic,
         blank=True,
-        help_text="Subjects such as Mining or Human rights. Readers can follow each topic.",
+        help_text=(
+            "Subjects such as Mining or Human rights, which readers can follow. Choose from the "
+            "list; ask a moderator to add a topic."
+        ),
     )
 
     objects = ListingPageManager()
+
+    base_form_class = NewsItemPageForm
 
     search_fields = [
         *Page.search_fields,
@@ -110,16 +122,20 @@ class NewsItemPage(ListingFields, Page):
 
 
 class NewsPage(NewsItemPage):
+    """A news item. Briefings are news items too (BriefingPage), with a number and a PDF: the
+    fields are here so that listings tell one from the other in the query that lists them."""
+
     parent_page_types = ["news.NewsIndexPage"]
     subpage_types = []
 
     is_briefing = models.BooleanField(
         "this is a briefing",
         default=False,
-        help_text="Tick for one of our numbered briefings.",
+        editable=False,
+        help_text="True for briefings (BriefingPage) alone.",
     )
     issue_number = models.PositiveIntegerField(
-        "briefing number", null=True, blank=True, help_text="The briefing's number, if it has one."
+        "briefing number", null=True, blank=True, help_text="The briefing's number."
     )
     briefing_document = models.ForeignKey(
         "wagtaildocs.Document",
@@ -127,7 +143,9 @@ class NewsPage(NewsItemPage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The briefing as a PDF, if there is one.",
+        verbose_name="briefing PDF",
+        help_text="The briefing as a PDF: readers get a link to download it. Put it here only, "
+        "not in the body as well.",
     )
 
     content_panels = [
@@ -136,14 +154,6 @@ class NewsPage(NewsItemPage):
         *ListingFields.listing_panels,
         FieldPanel("body"),
         FieldPanel("topics"),
-        MultiFieldPanel(
-            [
-                FieldPanel("is_briefing"),
-                FieldPanel("issue_number"),
-                FieldPanel("briefing_document"),
-            ],
-            heading="Briefing",
-        ),
     ]
 
     class Meta:
@@ -179,13 +189,65 @@ class NewsPage(NewsItemPage):
         super().clean()
         errors = {}
         if not self.is_briefing and (self.issue_number or self.briefing_document_id):
-            errors["is_briefing"] = "Tick this to give the item a briefing number or document."
+            errors["is_briefing"] = "Only a briefing has a briefing number or document."
         document = self.briefing_document
         if document is not None and document.file_extension.lower() != "pdf":
             errors["briefing_document"] = "Choose a PDF document."
+        elif document is not None and document.pk in self.body_document_ids():
+            errors["briefing_document"] = (
+                "This PDF is also a document block in the body, and would show twice: "
+                "keep it here and delete the block from the body."
+            )
         if self.is_briefing and self.issue_number:
             others = NewsPage.objects.filter(is_briefing=True, issue_number=self.issue_number)
             if others.exclude(pk=self.pk).exists():
                 errors["issue_number"] = f"Briefing {self.issue_number} already exists."
         if errors:
             raise ValidationError(errors)
+
+    def body_document_ids(self):
+        return {
+            block.value["document"].pk
+            for block in self.body
+            if block.block_type == "document" and block.value["document"] is not None
+        }
+
+
+class BriefingPage(NewsPage):
+    """One of the Group's numbered briefings: its own choice when adding a page. Its number
+    and PDF are stored with every news item's (NewsPage), so that listings need no more
+    queries for it; this table holds the page's type alone."""
+
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+
+    base_form_class = BriefingPageForm
+    # Readers see a briefing as the news item it is, with its download link.
+    template = "news/news_page.html"
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("issue_number"), FieldPanel("briefing_document")],
+            heading="Briefing",
+        ),
+        FieldPanel("date"),
+        *ListingFields.listing_panels,
+        FieldPanel("body"),
+        FieldPanel("topics"),
+    ]
+
+    class Meta:
+        verbose_name = "briefing"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_briefing = True
+
+    def clean(self):
+        self.is_briefing = True
+        super().clean()
+
+    def save(self, *args, **kwargs):
+        self.is_briefing = True
+        return super().save(*args, **kwargs)

@@ -4,7 +4,12 @@ import datetime
 
 import pytest
 
-from tests.factories import DocumentFactory, EventPageFactory, NewsPageFactory
+from tests.factories import (
+    BriefingPageFactory,
+    DocumentFactory,
+    EventPageFactory,
+    NewsPageFactory,
+)
 
 
 @pytest.fixture
@@ -12,11 +17,10 @@ def news(news_index):
     mining = NewsPageFactory(parent=news_index, title="Conga mine", date=datetime.date(2013, 3, 8))
     mining.topics.add("Mining")
     mining.save_revision().publish()
-    briefing = NewsPageFactory(
+    briefing = BriefingPageFactory(
         parent=news_index,
         title="Briefing on land titles",
         date=datetime.date(2012, 10, 15),
-        is_briefing=True,
         issue_number=12,
         briefing_document=DocumentFactory(),
     )

@@ -6,20 +6,20 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from about.models import AboutPage
 from home.models import HomePage
-from news.models import EventPage, NewsIndexPage, NewsItemPage, NewsPage
+from news.models import BriefingPage, EventPage, NewsIndexPage, NewsItemPage, NewsPage, Topic
 from tests.page_tree import PageTreeTestCase
 
 
 class NewsTreeTests(PageTreeTestCase):
     def test_the_news_index_sits_under_home_and_holds_news_and_events(self):
         self.assertAllowedParentPageTypes(NewsIndexPage, {HomePage})
-        self.assertAllowedSubpageTypes(NewsIndexPage, {NewsPage, EventPage})
+        self.assertAllowedSubpageTypes(NewsIndexPage, {NewsPage, BriefingPage, EventPage})
 
     def test_there_is_only_one_news_index(self):
         self.assertFalse(NewsIndexPage.can_create_at(self.home))
 
     def test_news_items_and_events_live_only_in_the_news_index_and_have_no_children(self):
-        for model in (NewsPage, EventPage):
+        for model in (NewsPage, BriefingPage, EventPage):
             self.assertAllowedParentPageTypes(model, {NewsIndexPage})
             self.assertAllowedSubpageTypes(model, set())
             self.assertCanNotCreateAt(HomePage, model)
@@ -29,16 +29,17 @@ class NewsTreeTests(PageTreeTestCase):
         self.assertCanNotCreateAt(NewsIndexPage, NewsItemPage)
 
     def test_an_editor_can_write_a_backdated_briefing_with_every_block(self):
+        Topic.objects.create(name="Mining")
+        Topic.objects.create(name="Human rights")
         self.assertCanCreate(
             self.news_index,
-            NewsPage,
+            BriefingPage,
             nested_form_data(
                 {
                     "title": "Briefing on mining conflicts",
                     "date": "2013-03-28",
                     "summary": "Conflicts over mining in the north.",
                     "topics": "Mining, Human rights",
-                    "is_briefing": "on",
                     "issue_number": "7",
                     "body": streamfield(
                         [
@@ -69,7 +70,8 @@ class NewsTreeTests(PageTreeTestCase):
                 }
             ),
         )
-        page = NewsPage.objects.get(title="Briefing on mining conflicts")
+        page = BriefingPage.objects.get(title="Briefing on mining conflicts")
+        self.assertTrue(page.is_briefing)
         self.assertEqual(page.date, datetime.date(2013, 3, 28))
         self.assertEqual(page.issue_number, 7)
         self.assertEqual(

@@ -18,7 +18,7 @@ from wagtail.models.audit_log import ModelLogEntry
 
 from about.models import AboutPage
 from membership.models import InterestRegistration
-from news.models import EventPage, NewsPage
+from news.models import EventPage, NewsPage, Topic
 from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS, set_up_roles
 from tests.conftest import load_site_content
 from tests.factories import (
@@ -89,6 +89,8 @@ def admin_content():
         "documents": "/admin/documents/",
         "users": "/admin/users/",
         "redirects": "/admin/redirects/",
+        "topics": "/admin/snippets/news/topic/",
+        "topic merge": f"/admin/snippets/news/topic/merge/{Topic.objects.order_by('pk')[0].pk}/",
     }
     return users, screens
 
@@ -268,7 +270,7 @@ def test_every_admin_screen_each_role_reaches_answers_without_a_server_error(
     }
     assert reached == {
         EDITORS: pages,
-        MODERATORS: pages,
+        MODERATORS: pages | {"topics", "topic merge"},
         MEMBERSHIP_SECRETARIES: membership,
         "Superuser": set(screens),
     }

@@ -202,6 +202,23 @@ def test_only_moderators_of_the_three_roles_edit_the_site_settings(client, home)
             assert SiteSettings.for_site(home.get_site()).email == before, group
 
 
+def test_moderators_keep_the_list_of_topics_and_editors_only_choose_from_it(client, home):
+    """Editors pick topics in a page's form, which needs no permission; a new topic is a
+    moderator's, so that the list holds no junk."""
+    set_up_roles()
+    codenames = {f"news.{action}_topic" for action in ("add", "change", "delete")}
+    for group, allowed in ((MODERATORS, True), (EDITORS, False), (MEMBERSHIP_SECRETARIES, False)):
+        user = UserFactory(groups=[group])
+        assert (codenames <= user.get_all_permissions()) is allowed, group
+        if not allowed:
+            assert not any(p.endswith("_topic") for p in user.get_all_permissions()), group
+        client.force_login(user)
+        menu = client.get("/admin/").content.decode()
+        assert ("/admin/snippets/news/topic/" in menu) is allowed, group
+        status = client.get("/admin/snippets/news/topic/add/").status_code
+        assert (status == 200) is allowed, group
+
+
 class MembershipSecretaryTests(EditorialTestCase):
     def setUp(self):
         self.client.force_login(self.secretary)

@@ -13,7 +13,7 @@ from django.test import TestCase
 from wagtail.models import PageViewRestriction
 
 from home.models import HomePage
-from news.models import NewsIndexPage
+from news.models import NewsIndexPage, Topic
 from psgsite.passwords import TRIES_PER_RESTRICTION
 from tests.conftest import load_site_content
 from tests.factories import (
@@ -109,6 +109,7 @@ class ValidHtmlTests(TestCase):
         )
         cls.story.topics.add("Mining")
         cls.story.save_revision().publish()
+        Topic.objects.filter(name="Mining").update(description="Mines & the water they share.")
         cls.membership_type = MembershipTypeFactory(
             description="For one person.", payment_url="https://example.org/pay"
         )

@@ -1,0 +1,71 @@
+"""Topics and briefings through their migrations, on a database of the test's own (migrating the
+shared test database back and forth would change it under the other tests)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from django.conf import settings
+
+from tests.news.migration_check import BEFORE  # noqa: F401  (the script the process runs)
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"{database['TEST']['NAME']}_migrations"
+    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"{server}/{name}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_topics_and_briefings_keep_their_ids_links_numbers_and_addresses(database_url):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "psgsite.settings.test",
+    }
+    code = "import django; django.setup(); from tests.news.migration_check import run; run()"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    before, old, after = found["before"], found["old"], found["after"]
+
+    # On the old schema: taggit tags with the topics' ids, the same links, a news item ticked
+    # as briefing 3.
+    assert old["tags"] == [list(topic) for topic in before["topics"]]
+    assert old["links"] == before["links"]
+    briefing_id = before["briefing"][0]
+    assert [briefing_id, 3] in old["briefings"]
+    assert old["type"] == "newspage"
+    assert not old["tables"]
+
+    # Forward again: nothing lost or renumbered.
+    assert after == before
+    assert "briefingpage" in dict(map(tuple, after["types"])).values()
+    assert set(after["revision types"]) == {"briefingpage"}
+    assert found["fresh id above"]
+    assert (found["live title"], found["draft"]) == (
+        "Briefing on water",
+        "Briefing on water, revised",
+    )
