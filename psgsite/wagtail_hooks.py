@@ -80,4 +80,4 @@ def admin_css():
 
 @hooks.register("insert_global_admin_js")
 def admin_js():
-    return format_html('<script src="{}"></script>', static("js/admin_datetime.js"))
+    return format_html('<script src="{}"></script>', static("js/admin/datetime.js"))

@@ -119,7 +119,7 @@ class MinutesInUkTimeTests(SchedulingTestCase):
         )
         # The picker's options: times by the five minutes, and a value it cannot read left as
         # typed for the form to refuse.
-        self.assertContains(response, 'src="/static/js/admin_datetime.js"')
+        self.assertContains(response, 'src="/static/js/admin/datetime.js"')
 
 
 class ScheduledMessageTests(SchedulingTestCase):
