@@ -62,8 +62,8 @@ def missing_items(request):
             Item(
                 f"The scheduler has not run in the last 5 minutes: {when}.",
                 help="Scheduled pages go live, and expired ones come down, only while it runs. "
-                "Whoever runs the server starts `python manage.py run_scheduler` beside the "
-                "site (see the README).",
+                "Whoever runs the server starts it beside the site: the Procfile's scheduler "
+                "process, or python manage.py run_scheduler (see the README).",
             )
         )
     return items

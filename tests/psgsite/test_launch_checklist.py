@@ -123,8 +123,8 @@ class WhoSeesItTests(ChecklistTestCase):
                     SCHEDULER_NEVER,
                     None,
                     "Scheduled pages go live, and expired ones come down, only while it runs. "
-                    "Whoever runs the server starts `python manage.py run_scheduler` beside the "
-                    "site (see the README).",
+                    "Whoever runs the server starts it beside the site: the Procfile's scheduler "
+                    "process, or python manage.py run_scheduler (see the README).",
                 ),
             ],
         )
