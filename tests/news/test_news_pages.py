@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
-from news.models import EventPage
+from news.models import EventPage, Topic
 from tests.editorial import edit_form
 from tests.factories import (
     DocumentFactory,
@@ -356,8 +356,9 @@ class TestArticleExtras:
 
 @pytest.mark.django_db
 def test_a_preview_shows_topics_typed_in_and_what_they_relate_to(admin_client, news_index):
-    """A topic that no live page carries yet has no listing to link to; one that does finds the
-    stories on it, though the preview's topics are not saved."""
+    """A topic on the list that no live page carries yet has no listing to link to; one that
+    does finds the stories on it, though the preview's topics are not saved."""
+    Topic.objects.create(name="Brand new topic")
     page = NewsPageFactory(parent=news_index, title="Draft story")
     other = with_topics(NewsPageFactory(parent=news_index, title="On mining"), "Mining")
     url = f"/admin/pages/{page.pk}/edit/preview/"
