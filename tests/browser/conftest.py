@@ -62,7 +62,10 @@ def web_server(transactional_db):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    process = subprocess.Popen(**manage_py("runserver", f"127.0.0.1:{port}", "--noreload"))
+    # The suite checks the project once (make lint); each test's server need not again.
+    process = subprocess.Popen(
+        **manage_py("runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")
+    )
     server = SimpleNamespace(url=f"http://127.0.0.1:{port}")
 
     def answers():
