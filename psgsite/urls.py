@@ -16,6 +16,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("health/", health, name="health"),
     path("search/", search, name="search"),
+    path("alerts/", include("alerts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's password forms of private pages and documents, with a limit on wrong tries;
     # before Wagtail's own at the same addresses.

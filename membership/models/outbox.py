@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.utils import timezone
 
@@ -27,10 +27,16 @@ class QueuedEmail(models.Model):
     reply_to = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # An HTML alternative to the plain-text body, and headers such as List-Unsubscribe: alerts
+    # have both, the membership emails neither.
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # Set by the sender that claimed it for a batch (membership/emails.py).
+    claim = models.CharField(max_length=32, blank=True, db_index=True)
 
     class Meta:
         ordering = ["next_attempt_at", "pk"]
@@ -38,11 +44,16 @@ class QueuedEmail(models.Model):
     def __str__(self):
         return f"{self.subject} (email {self.pk})"
 
-    def message(self):
-        return EmailMessage(
+    def message(self, connection=None):
+        message = EmailMultiAlternatives(
             subject=self.subject,
             body=self.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=self.to,
             reply_to=self.reply_to,
+            headers=self.headers or None,
+            connection=connection,
         )
+        if self.html_body:
+            message.attach_alternative(self.html_body, "text/html")
+        return message

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "news",
     "about",
     "membership",
+    "alerts",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
