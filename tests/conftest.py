@@ -108,6 +108,23 @@ def scheduler(transactional_db):
     process.wait(timeout=10)
 
 
+def scheduler_ahead(seconds):
+    """A scheduler process whose clock runs `seconds` ahead of the real one (time-machine moves
+    Python's clock in that process alone): it acts on a go-live time that far away now, so a
+    test of a scheduled publication need not wait for the minute to come round."""
+    command = manage_py("run_scheduler", "--interval", "1")
+    command["args"] = [
+        sys.executable,
+        "-c",
+        "import sys, time, time_machine;"
+        f"time_machine.travel(time.time() + {float(seconds)}, tick=True).start();"
+        "from django.core.management import execute_from_command_line;"
+        "execute_from_command_line(sys.argv)",
+        *command["args"][2:],  # the command and its options, after python and manage.py
+    ]
+    return subprocess.Popen(**command)
+
+
 def wait_until(condition, timeout=30, step=0.25):
     """Polls until condition() is true; the bound only stops a broken test from hanging."""
     deadline = time.monotonic() + timeout
