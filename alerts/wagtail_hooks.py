@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from membership.views import forbidden_when_denied
 
+from . import personal_data
 from .admin_views import (
     STAFF_ACTIONS,
     SubscriberCountsView,
@@ -144,3 +145,8 @@ class EmailAlertsGroup(SnippetViewSetGroup):
 
 
 register_snippet(EmailAlertsGroup)
+
+
+@hooks.register("register_personal_data")
+def subscriptions_personal_data():
+    return personal_data.SUBSCRIPTIONS
