@@ -3,15 +3,18 @@ and see how many readers follow each choice."""
 
 import django_filters
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from wagtail.actions.delete import DeleteAction
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import HeaderButton
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import IndexView
 
@@ -36,6 +39,23 @@ class SubscriptionPermissionPolicy(ModelPermissionPolicy):
 
     def users_with_any_permission(self, actions):
         return super().users_with_any_permission([a for a in actions if a not in self.NEVER])
+
+
+class DeleteSubscriptionAction(DeleteAction):
+    """Deletes a subscription and logs it by its number, not by its address: the audit log
+    outlives the subscription, and must not keep the address of a reader who left or asked to
+    be forgotten."""
+
+    def _delete(self):
+        with transaction.atomic():
+            log(
+                instance=self.instance,
+                action=self.log_action,
+                user=self.user,
+                deleted=True,
+                title=f"Subscription {self.instance.pk}",
+            )
+            return self.instance.delete()
 
 
 class SubscriptionFilterSet(WagtailFilterSet):

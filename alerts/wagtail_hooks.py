@@ -17,6 +17,7 @@ from membership.views import forbidden_when_denied
 from . import personal_data
 from .admin_views import (
     STAFF_ACTIONS,
+    DeleteSubscriptionAction,
     SubscriberCountsView,
     SubscriptionFilterSet,
     SubscriptionIndexView,
@@ -117,6 +118,11 @@ class DeleteSubscriptionsBulkAction(DeleteBulkAction):
 
 # After the snippets app's own, for all snippets, which this one replaces for subscriptions.
 hooks.register("register_bulk_action", DeleteSubscriptionsBulkAction, order=100)
+
+
+@hooks.register("register_actions")
+def register_subscription_actions(registry):
+    registry.register(Subscription, DeleteSubscriptionAction)
 
 
 class CountsMenuItem(MenuItem):

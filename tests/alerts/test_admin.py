@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from django.utils import timezone
 
+from wagtail.models import ModelLogEntry
 from wagtail.test.utils import WagtailTestUtils
 
 from alerts.models import Subscription
@@ -233,6 +234,10 @@ def test_the_secretary_deletes_a_subscription(secretary_client, people):
     assert Subscription.objects.count() == 3
     # Its topics stay, and so do the others' choices.
     assert list(people["ben"].topics.all()) == [people["mining"]]
+    # The audit log says that it went, without the address.
+    entry = ModelLogEntry.objects.get(action="wagtail.delete")
+    assert entry.label == f"Subscription {dee.pk}"
+    assert "dee@example.org" not in json.dumps(list(ModelLogEntry.objects.values()), default=str)
 
 
 def test_the_secretary_deletes_several_at_once(secretary_client, people):
@@ -248,6 +253,7 @@ def test_the_secretary_deletes_several_at_once(secretary_client, people):
         "Ben@Example.org",
         "cy@example.net",
     ]
+    assert "@" not in json.dumps(list(ModelLogEntry.objects.values()), default=str)
 
 
 def test_markup_in_an_address_is_shown_as_text(secretary_client, db):
