@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import dateformat, timezone
 
 from wagtail import hooks
@@ -121,11 +122,21 @@ def emails_for(email):
     """Queued emails to the address (email alerts among them), or about its applications and
     registrations of interest (the secretary's notices)."""
     address = email.strip().lower()
+    queued_emails = QueuedEmail.objects.select_related(
+        "application", "interest_registration"
+    ).order_by("pk")
+    if address.isascii() and not set(address) & {'"', "\\"}:
+        # The outbox may hold an alert to every subscriber: the database first narrows it to
+        # the emails whose recipients' text holds the address. (JSON may escape other
+        # characters, so an address with them is looked for in Python alone.)
+        queued_emails = queued_emails.filter(
+            Q(to__icontains=address)
+            | Q(application__email__iexact=address)
+            | Q(interest_registration__email__iexact=address)
+        )
     return [
         queued
-        for queued in QueuedEmail.objects.select_related(
-            "application", "interest_registration"
-        ).order_by("pk")
+        for queued in queued_emails
         if address in (to.strip().lower() for to in queued.to)
         or queued.application_id
         and queued.application.email.lower() == address

@@ -142,3 +142,22 @@ def test_an_address_with_nothing_finds_nothing(secretary_client, people):
     assert subscriptions_shown(post(secretary_client, "en@example.org", "find")) == []
     post(secretary_client, "nobody@example.org", "erase", confirm="yes")
     assert list(Subscription.objects.values_list("pk", flat=True)) == before
+
+
+def test_queued_emails_are_matched_by_the_whole_address(secretary_client, people):
+    for to in (["reuben@example.org"], ["ben@example.org.pe"], ["BEN@EXAMPLE.ORG "]):
+        QueuedEmail.objects.create(to=to, subject=f"To {to[0]}", body="-")
+    data = json.loads(post(secretary_client, "ben@example.org", "export").content)
+    assert [email["to"] for email in data["emails_waiting_to_be_sent"]] == [
+        ["Ben@Example.org"],
+        ["BEN@EXAMPLE.ORG "],
+    ]
+
+
+def test_an_address_beyond_ascii_is_found_too(secretary_client, db):
+    Subscription.objects.create(email="lucia@perú.pe", news=True)
+    QueuedEmail.objects.create(to=["lucia@perú.pe"], subject="New briefing", body="-")
+    QueuedEmail.objects.create(to=["lucia@peru.pe"], subject="Someone else's", body="-")
+    data = json.loads(post(secretary_client, "lucia@perú.pe", "export").content)
+    assert [s["email"] for s in data["email_alert_subscriptions"]] == ["lucia@perú.pe"]
+    assert [e["subject"] for e in data["emails_waiting_to_be_sent"]] == ["New briefing"]
