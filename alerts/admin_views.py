@@ -3,6 +3,7 @@ and see how many readers follow each choice."""
 
 import django_filters
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -38,7 +39,10 @@ class SubscriptionPermissionPolicy(ModelPermissionPolicy):
         return action not in self.NEVER and super().user_has_permission(user, action)
 
     def users_with_any_permission(self, actions):
-        return super().users_with_any_permission([a for a in actions if a not in self.NEVER])
+        actions = [action for action in actions if action not in self.NEVER]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
 
 
 class DeleteSubscriptionAction(DeleteAction):

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
+from wagtail.permissions import policy_registry
 from wagtail.test.utils import WagtailTestUtils
 
 from alerts.models import Subscription
@@ -295,6 +296,17 @@ def test_no_one_adds_a_subscription_or_changes_a_readers_choices(request, people
     assert stored() == before
     html = client.get(LIST).content.decode()
     assert f"{LIST}add/" not in html and f"{LIST}edit/" not in html
+
+
+def test_the_policy_names_no_one_who_may_add_or_change_a_subscription(people, roles):
+    superuser = UserFactory(is_superuser=True)
+    secretary = UserFactory(groups=[MEMBERSHIP_SECRETARIES])
+    policy = policy_registry.get_by_type(Subscription)
+    assert not policy.users_with_any_permission(["add", "change"]).exists()
+    assert set(policy.users_with_permission("delete")) == {superuser, secretary}
+    for user in (superuser, secretary):
+        assert not policy.user_has_any_permission(user, ["add", "change"])
+        assert policy.user_has_permission(user, "view")
 
 
 # The counts
