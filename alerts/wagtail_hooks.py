@@ -6,7 +6,7 @@ from django.views.defaults import permission_denied
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, StatusFlagColumn
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import register_snippet
@@ -42,6 +42,12 @@ class SubscriptionViewSet(SnippetViewSet):
         "email",
         Column("choices_label", label="Follows"),
         Column("get_frequency_display", label="Frequency", sort_key="frequency"),
+        StatusFlagColumn(
+            "is_confirmed",
+            label="Status",
+            true_label="Confirmed",
+            false_label="Waiting for confirmation",
+        ),
         DateColumn("confirmed_at", label="Confirmed", sort_key="confirmed_at"),
         DateColumn("created_at", label="Subscribed", sort_key="created_at"),
     ]

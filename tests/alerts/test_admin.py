@@ -102,9 +102,12 @@ def test_the_listing_shows_every_subscription_newest_first_with_what_it_follows(
     cells = [cell.get_text(" ", strip=True) for cell in ben.find_all("td")]
     assert "Briefings, Mining" in cells
     assert cells[1].startswith("Ben@Example.org")
-    assert "A weekly digest" in cells
+    assert "A weekly digest" in cells and "Confirmed" in cells
+    dee = soup.find("input", attrs={"data-object-id": str(people["dee"].pk)}).find_parent("tr")
+    assert "Waiting for confirmation" in [cell.get_text(strip=True) for cell in dee("td")]
     # No one adds a subscription: readers subscribe themselves.
     assert f"{LIST}add/" not in response.content.decode()
+    assert soup.find("a", href=COUNTS).get_text(strip=True) == "Subscriber counts"
 
 
 def test_the_listing_takes_a_constant_number_of_queries(
