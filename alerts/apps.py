@@ -5,3 +5,6 @@ class AlertsConfig(AppConfig):
     name = "alerts"
     verbose_name = "Email alerts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (followers of a merged topic follow its target)

@@ -54,30 +54,39 @@ def personal_data_view(request):
         if action == "erase":
             if request.POST.get("confirm") == "yes":
                 erased = personal_data.erase(email)
-                messages.success(
-                    request,
-                    f"Erased {len(erased['applications'])} application(s), "
-                    f"{len(erased['interest_registrations'])} registration(s) of interest and "
-                    f"{erased['emails']} queued email(s) for that address.",
-                )
+                messages.success(request, f"Erased {_counted(erased)} for that address.")
                 return redirect(request.path)
             form.add_error(None, "Tick the box to confirm that the data should be erased.")
-        found = {
-            "applications": list(personal_data.applications_for(email)),
-            "interest_registrations": list(personal_data.interest_registrations_for(email)),
-            "emails": personal_data.emails_for(email),
-        }
+        found = [
+            {
+                "key": kind.key,
+                "label": kind.label,
+                "headings": [heading for heading, _ in kind.columns],
+                "rows": [
+                    [personal_data.as_shown(value(record)) for _, value in kind.columns]
+                    for record in records
+                ],
+            }
+            for kind, records in personal_data.find(email)
+        ]
     return TemplateResponse(
         request,
         "membership/admin/personal_data.html",
         {
             "form": form,
             "found": found,
+            "found_anything": any(kind["rows"] for kind in found or []),
             "page_title": "Personal data requests",
             "header_title": "Personal data requests",
             "header_icon": "user",
         },
     )
+
+
+def _counted(erased):
+    """Like "2 application(s), 0 registration(s) of interest and 3 queued email(s)"."""
+    parts = [f"{count} {kind.noun}" for kind, count in erased]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
 
 
 def _json_download(email):

@@ -19,6 +19,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import IndexView
 
+from . import personal_data
 from .forms import ApplicationDecisionForm
 from .models import InterestRegistration, MembershipApplication, MembershipType
 from .views import can_handle_personal_data, forbidden_when_denied, personal_data_view
@@ -378,3 +379,12 @@ modeladmin_register(MembershipGroup)
 @hooks.register("register_admin_urls")
 def register_personal_data_url():
     return [path("membership/personal-data/", personal_data_view, name="membership_personal_data")]
+
+
+@hooks.register("register_personal_data")
+def membership_personal_data():
+    return [
+        personal_data.APPLICATIONS,
+        personal_data.INTEREST_REGISTRATIONS,
+        personal_data.EMAILS,
+    ]

@@ -3,8 +3,8 @@
 Wagtail's first migrations make "Editors" and "Moderators" groups with permissions on the whole
 tree and a "Moderators approval" workflow. Here editors are confined to the news, about and join
 sections, moderators keep the whole tree, membership secretaries manage applications,
-registrations of interest and membership types (and nothing else), and every page goes through
-"Moderator approval".
+registrations of interest and membership types, and see and delete email alert subscribers (and
+nothing else), and every page goes through "Moderator approval".
 
 Images and documents likewise: editors upload into a collection of their own and change files
 there alone, and choose files from every collection for their pages; moderators keep every
@@ -50,6 +50,10 @@ SECRETARY_PERMISSIONS = {
     "interestregistration": ["view", "change", "delete"],
     "membershiptype": ["view", "add", "change", "delete"],
 }
+# Email alert subscribers: secretaries, who answer personal data requests, see, export and delete
+# them. Readers subscribe and change their choices themselves, from the emailed links, so no one
+# adds or changes a subscription; and no other role is shown readers' addresses.
+SECRETARY_ALERT_PERMISSIONS = ["view_subscription", "delete_subscription"]
 MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 # The footer's contact details, social links and the like, which show on every page as soon as
 # they are saved: theirs who may publish, not editors', whose changes wait for moderation.
@@ -114,6 +118,12 @@ def set_up_roles():
             ],
         )
     )
+    subscriptions = Permission.objects.filter(
+        content_type__app_label="alerts", codename__endswith="_subscription"
+    )
+    secretaries.permissions.add(*subscriptions.filter(codename__in=SECRETARY_ALERT_PERMISSIONS))
+    editors.permissions.remove(*subscriptions)
+    moderators.permissions.remove(*subscriptions)
     root_collection = Collection.get_first_root_node()
     uploads = editors_collection(editors)
     for model in MEDIA_MODELS:

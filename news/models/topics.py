@@ -7,6 +7,8 @@ from taggit.models import TagBase
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Revision
 
+from ..signals import topic_merged
+
 
 class Topic(TagBase):
     """A subject readers can follow at /news/topic/<slug>/. Its slug is made once, from its
@@ -62,6 +64,8 @@ class Topic(TagBase):
                     seen.add(tag)
                     kept.append({**item, "tag": tag})
             Revision.objects.filter(pk=pk).update(content={**content, "tagged_items": kept})
+        # Within the transaction: what follows this topic (email alerts) moves to the target.
+        topic_merged.send(sender=Topic, source=self, target=target)
         # Deleting it last also tells the page cache (psgsite/page_cache.py) that pages changed.
         self.delete()
         return pages

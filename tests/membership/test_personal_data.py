@@ -92,9 +92,14 @@ def people(membership_types):
 
 
 def found_references(response):
+    """The references of the applications and registrations of interest the page lists."""
     assert response.status_code == 200, response.status_code
     soup = WagtailTestUtils.get_soup(response.content)
-    return [row.find("td").get_text(strip=True) for row in soup.select("table.listing tbody tr")]
+    rows = soup.select(
+        "[data-personal-data=membership_applications] tbody tr, "
+        "[data-personal-data=interest_registrations] tbody tr"
+    )
+    return [row.find("td").get_text(strip=True) for row in rows]
 
 
 def form_errors(response):
@@ -147,7 +152,7 @@ def test_a_person_is_found_by_email_in_any_capitals(secretary_client, people, em
     html = response.content.decode()
     assert "María Núñez" in html and "María Núñez Quispe" in html
     assert "Pedro" not in html and people["pedro"].reference not in html
-    assert "3 email(s) about this person are waiting to be sent." in html
+    assert "Emails waiting to be sent (3)" in html
 
 
 def test_nothing_stored_for_an_unknown_address(secretary_client, people):
@@ -270,8 +275,8 @@ def test_erasing_removes_the_person_and_leaves_everyone_else(secretary_client, p
     page = secretary_client.get(response.url)
     messages = [str(message) for message in page.context["messages"]]
     assert messages == [
-        "Erased 2 application(s), 0 registration(s) of interest and 3 queued email(s) for that "
-        "address."
+        "Erased 2 application(s), 0 registration(s) of interest, 0 email alert subscription(s) "
+        "and 3 queued email(s) for that address."
     ]
 
     assert list(MembershipApplication.objects.all()) == [pedro]
@@ -400,7 +405,7 @@ def test_a_registration_of_interest_is_found_by_email_in_any_capitals(secretary_
     assert "Registrations of interest" in html and "Lucía Huamán" in html
     assert "Pedro" not in html
     # The secretary's notice about her counts as an email about her.
-    assert "1 email(s) about this person are waiting to be sent." in html
+    assert "Emails waiting to be sent (1)" in html
 
 
 def test_the_export_holds_every_stored_field_of_a_registration_of_interest(
@@ -430,8 +435,8 @@ def test_erasing_removes_the_registration_of_interest_and_its_email(secretary_cl
     assert response.status_code == 302
     messages = [str(m) for m in secretary_client.get(response.url).context["messages"]]
     assert messages == [
-        "Erased 0 application(s), 1 registration(s) of interest and 1 queued email(s) for that "
-        "address."
+        "Erased 0 application(s), 1 registration(s) of interest, 0 email alert subscription(s) "
+        "and 1 queued email(s) for that address."
     ]
     assert list(InterestRegistration.objects.all()) == [interested["pedro"]]
     assert list(QueuedEmail.objects.all()) == [interested["notices"]["pedro"]]

@@ -17,6 +17,7 @@ from wagtail.models import PageLogEntry
 from wagtail.models.audit_log import ModelLogEntry
 
 from about.models import AboutPage
+from alerts.models import Subscription
 from membership.models import InterestRegistration
 from news.models import EventPage, NewsPage, Topic
 from psgsite.roles import EDITORS, MEMBERSHIP_SECRETARIES, MODERATORS, set_up_roles
@@ -46,7 +47,8 @@ def admin_content():
     """The site's content with a row on every listing: membership types on offer and not, an
     application, a registration of interest, an image, a document, a redirect, drafts of a news
     item and an event on the dashboard of each role that edits pages, and a page awaiting
-    moderation. Returns a user in each role, and screens by name."""
+    moderation, and an email alert subscriber. Returns a user in each role, and screens by
+    name."""
     load_site_content()
     set_up_roles()
     users = {
@@ -62,6 +64,8 @@ def admin_content():
     ImageFactory(title="Andes")
     DocumentFactory(title="Briefing on Conga")
     Redirect.objects.create(old_path="/old-briefings", redirect_link="/news/")
+    subscription = Subscription.objects.create(email="reader@example.org", news=True)
+    subscription.topics.set(Topic.objects.order_by("pk")[:1])
 
     story = NewsPage.objects.live().order_by("-date").first()
     event = EventPage.objects.live().first()
@@ -91,6 +95,9 @@ def admin_content():
         "redirects": "/admin/redirects/",
         "topics": "/admin/snippets/news/topic/",
         "topic merge": f"/admin/snippets/news/topic/merge/{Topic.objects.order_by('pk')[0].pk}/",
+        "subscribers": "/admin/snippets/alerts/subscription/",
+        "subscriber": f"/admin/snippets/alerts/subscription/inspect/{subscription.pk}/",
+        "subscriber counts": "/admin/snippets/alerts/subscription/counts/",
     }
     return users, screens
 
@@ -267,6 +274,9 @@ def test_every_admin_screen_each_role_reaches_answers_without_a_server_error(
         "application",
         "interests",
         "interest",
+        "subscribers",
+        "subscriber",
+        "subscriber counts",
     }
     assert reached == {
         EDITORS: pages,

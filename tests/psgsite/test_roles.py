@@ -23,6 +23,7 @@ from wagtail.models import (
 from wagtail.permissions import policy_registry
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from alerts.models import Subscription
 from home.models import SiteSettings
 from psgsite.roles import (
     EDITORS,
@@ -217,6 +218,32 @@ def test_moderators_keep_the_list_of_topics_and_editors_only_choose_from_it(clie
         assert ("/admin/snippets/news/topic/" in menu) is allowed, group
         status = client.get("/admin/snippets/news/topic/add/").status_code
         assert (status == 200) is allowed, group
+
+
+def test_only_secretaries_see_export_and_delete_email_alert_subscribers(client, home):
+    """Readers' addresses are personal data: the secretaries, who answer personal data requests,
+    see and delete them; readers alone subscribe and change their choices."""
+    set_up_roles()
+    subscription = Subscription.objects.create(email="reader@example.org", news=True)
+    listing = "/admin/snippets/alerts/subscription/"
+    for group, allowed in ((MEMBERSHIP_SECRETARIES, True), (EDITORS, False), (MODERATORS, False)):
+        user = UserFactory(groups=[group])
+        permissions = {p for p in user.get_all_permissions() if p.startswith("alerts.")}
+        expected = {"alerts.view_subscription", "alerts.delete_subscription"} if allowed else set()
+        assert permissions == expected, group
+        client.force_login(user)
+        assert (listing in client.get("/admin/").content.decode()) is allowed, group
+        for url in (
+            listing,
+            f"{listing}?export=csv",
+            f"{listing}inspect/{subscription.pk}/",
+            f"{listing}counts/",
+            f"{listing}delete/{subscription.pk}/",
+        ):
+            assert client.get(url).status_code == (200 if allowed else 403), (group, url)
+        for url in (f"{listing}add/", f"{listing}edit/{subscription.pk}/"):
+            assert client.get(url).status_code == 403, (group, url)
+    assert list(Subscription.objects.all()) == [subscription]
 
 
 class MembershipSecretaryTests(EditorialTestCase):

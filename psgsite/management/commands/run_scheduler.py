@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from membership.retention import apply_retention
+from psgsite.retention import apply_retention
 from psgsite.scheduler import run_pass
 
 logger = logging.getLogger("psgsite.scheduler")
@@ -15,8 +15,9 @@ class Command(BaseCommand):
     help = (
         "Publish pages whose go-live time has come, unpublish those that have expired and "
         "send queued emails, every --interval seconds until stopped, and apply the retention "
-        "of membership data once a day; --once makes a single pass, as from cron (run "
-        "apply_retention daily beside it). Safe to run on several servers at once."
+        "of personal data (membership, email alerts) once a day; --once makes a single pass, "
+        "as from cron (run apply_retention daily beside it). Safe to run on several servers at "
+        "once."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval, once, **options):
         # Everything it does is told through the log (psgsite.scheduler, membership.emails,
-        # membership.retention), which production writes as JSON lines.
+        # membership.retention, alerts.retention), which production writes as JSON lines.
         if once:
             run_pass()
             return
