@@ -42,3 +42,7 @@ AXES_ENABLED = False
 # Tests change content inside transactions that never commit, so a page cache would never see
 # a new generation; the page cache's own tests turn it on.
 PAGE_CACHE_SECONDS = 0
+
+# The browser tests' web server serves one test after another (tests/browser/server_reset.py).
+if os.environ.get("PSG_TEST_SERVER_MARK_FILE"):
+    MIDDLEWARE = ["tests.browser.server_reset.ForgetBetweenTestsMiddleware", *MIDDLEWARE]  # noqa: F405

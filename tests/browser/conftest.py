@@ -1,9 +1,9 @@
 """Pages in a real browser: Debian's chromium, driven by Playwright against Django's live server."""
 
 import os
-import socket
 import subprocess
 import urllib.request
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,7 +11,8 @@ import axe_playwright_python
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import load_site_content, manage_py, wait_until
+from tests.browser.server_reset import MARK_FILE
+from tests.conftest import free_port, load_site_content, manage_py, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
@@ -55,32 +56,47 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture
-def web_server(transactional_db):
-    """`manage.py runserver` in a process of its own on the test database: with a scheduler in
-    another, the site runs as separate processes, as it does in production."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    # The suite checks the project once (make lint); each test's server need not again.
-    process = subprocess.Popen(
-        **manage_py("runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")
+@pytest.fixture(scope="session")
+def web_server_process(django_db_setup, tmp_path_factory):
+    """`manage.py runserver` in a process of its own on the test database, started once for the
+    run: with a scheduler in another, the site runs as separate processes, as it does in
+    production. Each test's `web_server` tells it to forget what it cached of the last test."""
+    folder = tmp_path_factory.mktemp("web-server")
+    mark = folder / "mark"
+    mark.write_text("start", encoding="utf-8")
+    port = free_port()
+    command = manage_py("runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")
+    command["env"][MARK_FILE] = str(mark)
+    # A file rather than a pipe that no one reads: a full pipe would stop the server.
+    log = folder / "server.log"
+    with log.open("w") as out:
+        command.update(stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(**command)
+    server = SimpleNamespace(
+        url=f"http://127.0.0.1:{port}", process=process, mark=mark, output=log.read_text
     )
-    server = SimpleNamespace(url=f"http://127.0.0.1:{port}")
 
     def answers():
         try:
             response = urllib.request.urlopen(server.url + "/admin/login/", timeout=2)  # noqa: S310
             return response.status == 200
         except OSError:
-            return False
+            return process.poll() is not None
 
     try:
-        assert wait_until(answers, timeout=60), process.stderr
+        assert wait_until(answers, timeout=60) and process.poll() is None, server.output()
         yield server
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def web_server(transactional_db, web_server_process):
+    """The web server, told that a new test begins on a database of its own."""
+    assert web_server_process.process.poll() is None, web_server_process.output()
+    web_server_process.mark.write_text(uuid.uuid4().hex, encoding="utf-8")
+    return web_server_process
 
 
 @pytest.fixture
