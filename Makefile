@@ -29,17 +29,24 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed check-services lint audit test-databases
 
 # Both suites run side by side, each on a test database of its own, their output kept apart and
-# shown in turn when both are done.
+# shown in turn when all are done. The PostgreSQL suite goes in two halves (tests/psgsite and the
+# rest), so that three runs share the machine's cores to the end rather than one running alone.
+PG_SITE_TESTS := tests/psgsite
 test-databases: $(VENV)/.installed
 	@echo "==> Tests on SQLite and on PostgreSQL ($(PG_URL)), side by side"
 	@mkdir -p .local
 	@$(MAKE) --no-print-directory test-sqlite > .local/test-sqlite.log 2>&1 & sqlite=$$!; \
-	$(MAKE) --no-print-directory test-postgres > .local/test-postgres.log 2>&1; postgres=$$?; \
-	wait $$sqlite; sqlite=$$?; \
-	cat .local/test-sqlite.log .local/test-postgres.log; \
-	echo "==> SQLite: $$(grep -E '^=+ .*(passed|failed|error)' .local/test-sqlite.log | tail -n 1)"; \
-	echo "==> PostgreSQL: $$(grep -E '^=+ .*(passed|failed|error)' .local/test-postgres.log | tail -n 1)"; \
-	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="$(PG_SITE_TESTS)" \
+		> .local/test-postgres-site.log 2>&1 & site=$$!; \
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="--ignore=$(PG_SITE_TESTS)" \
+		> .local/test-postgres.log 2>&1; postgres=$$?; \
+	wait $$sqlite; sqlite=$$?; wait $$site; site=$$?; \
+	cat .local/test-sqlite.log .local/test-postgres-site.log .local/test-postgres.log; \
+	summary() { grep -E '^=+ .*(passed|failed|error)' $$1 | tail -n 1; }; \
+	echo "==> SQLite: $$(summary .local/test-sqlite.log)"; \
+	echo "==> PostgreSQL, $(PG_SITE_TESTS): $$(summary .local/test-postgres-site.log)"; \
+	echo "==> PostgreSQL, the rest: $$(summary .local/test-postgres.log)"; \
+	[ $$sqlite -eq 0 ] && [ $$site -eq 0 ] && [ $$postgres -eq 0 ]
 
 lint: $(VENV)/.installed
 	@echo "==> Lint and checks"
@@ -69,8 +76,8 @@ test-sqlite: $(VENV)/.installed
 	$(VENV)/bin/pytest
 
 test-postgres: $(VENV)/.installed
-	@echo "==> Tests on PostgreSQL ($(PG_URL))"
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+	@echo "==> Tests on PostgreSQL ($(PG_URL)) $(PYTEST_ARGS)"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # PostgreSQL and Redis, for the tests and the benchmark: started (Redis installed) where missing.
 databases:
