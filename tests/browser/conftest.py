@@ -9,10 +9,11 @@ from types import SimpleNamespace
 
 import axe_playwright_python
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.server_reset import MARK_FILE
-from tests.conftest import free_port, load_site_content, manage_py, wait_until
+from tests.conftest import Inbox, free_port, load_site_content, manage_py, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 AXE_SCRIPT = Path(axe_playwright_python.__file__).with_name("axe.min.js")
@@ -56,24 +57,47 @@ def page(browser):
     context.close()
 
 
+def start_mail_server():
+    """A real SMTP server on loopback that keeps what the site sends (`.handler.messages`)."""
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller
+
+
+def mail_env(controller):
+    """The environment that has a process of the site's own send its email to `controller`."""
+    return {
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": controller.hostname,
+        "EMAIL_PORT": str(controller.port),
+    }
+
+
 @pytest.fixture(scope="session")
 def web_server_process(django_db_setup, tmp_path_factory):
     """`manage.py runserver` in a process of its own on the test database, started once for the
     run: with a scheduler in another, the site runs as separate processes, as it does in
-    production. Each test's `web_server` tells it to forget what it cached of the last test."""
+    production. It sends its email to a real SMTP server on loopback (`.mail`). Each test's
+    `web_server` tells it to forget what it cached of the last test."""
     folder = tmp_path_factory.mktemp("web-server")
     mark = folder / "mark"
     mark.write_text("start", encoding="utf-8")
     port = free_port()
+    mail = start_mail_server()
     command = manage_py("runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")
-    command["env"][MARK_FILE] = str(mark)
+    command["env"].update({MARK_FILE: str(mark), **mail_env(mail)})
     # A file rather than a pipe that no one reads: a full pipe would stop the server.
     log = folder / "server.log"
     with log.open("w") as out:
         command.update(stdout=out, stderr=subprocess.STDOUT)
         process = subprocess.Popen(**command)
     server = SimpleNamespace(
-        url=f"http://127.0.0.1:{port}", process=process, mark=mark, output=log.read_text
+        url=f"http://127.0.0.1:{port}",
+        port=port,
+        process=process,
+        mark=mark,
+        output=log.read_text,
+        mail=mail.handler.messages,
     )
 
     def answers():
@@ -89,6 +113,7 @@ def web_server_process(django_db_setup, tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+        mail.stop()
 
 
 @pytest.fixture
@@ -96,6 +121,7 @@ def web_server(transactional_db, web_server_process):
     """The web server, told that a new test begins on a database of its own."""
     assert web_server_process.process.poll() is None, web_server_process.output()
     web_server_process.mark.write_text(uuid.uuid4().hex, encoding="utf-8")
+    web_server_process.mail.clear()
     return web_server_process
 
 
