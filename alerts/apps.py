@@ -5,3 +5,8 @@ class AlertsConfig(AppConfig):
     name = "alerts"
     verbose_name = "Email alerts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .announcements import register_signal_handlers
+
+        register_signal_handlers()
