@@ -2,6 +2,7 @@
 
 import datetime
 import email
+import email.policy
 import re
 
 import pytest
@@ -21,7 +22,11 @@ ORGANISATION = "Peru Support Group"
 
 @pytest.fixture
 def site_news(news_index):
-    settings = SiteSettings.for_site(news_index.get_site())
+    """The news index of a site served over HTTPS, as production's is."""
+    site = news_index.get_site()
+    site.port = 443
+    site.save()
+    settings = SiteSettings.for_site(site)
     settings.organisation_name = ORGANISATION
     settings.save()
     return news_index
@@ -104,11 +109,15 @@ def recipients(inbox):
     return sorted(message["To"] for message in inbox.messages)
 
 
+def parsed(message):
+    """A message as a mail client reads it: long headers, folded in transit, unfolded."""
+    return email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+
+
 def parts(message):
     """The plain-text and HTML parts of a message as it arrived, decoded."""
-    parsed = email.message_from_bytes(message.as_bytes())
     found = {}
-    for part in parsed.walk():
+    for part in email.message_from_bytes(message.as_bytes()).walk():
         if part.get_content_type() in ("text/plain", "text/html"):
             found[part.get_content_type()] = part.get_payload(decode=True).decode(
                 part.get_content_charset()
