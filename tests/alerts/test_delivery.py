@@ -62,7 +62,7 @@ def later(**delta):
 
 
 def test_an_item_published_by_hand_reaches_each_matching_subscriber_once(
-    client, site_news, topics, readers, inbox
+    client, site_news, topics, readers, inbox, caplog
 ):
     set_up_roles()
     draft = NewsPageFactory(
@@ -81,8 +81,10 @@ def test_an_item_published_by_hand_reaches_each_matching_subscriber_once(
     client.logout()
     assert Announcement.objects.get().page_id == draft.pk
 
-    report = run_pass()
+    with caplog.at_level(logging.INFO, logger="psgsite.scheduler"):
+        report = run_pass()
     assert (report.alerts_queued, report.emails_sent, report.emails_failed) == (2, 2, 0)
+    assert "Emails: 2 alert(s) and 0 digest(s) queued, 2 sent, 0 failed" in caplog.text
     assert recipients(inbox) == ["mining@example.org", "news@example.org"]
     assert not QueuedEmail.objects.exists()
 
