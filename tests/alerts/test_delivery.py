@@ -176,6 +176,7 @@ def test_back_dated_private_and_withdrawn_items_reach_no_one(site_news, readers,
     private.save_revision().publish()
     withdrawn = publish_new(site_news, title="Published by mistake")
     withdrawn.unpublish()
+    publish_new(site_news, title="Deleted at once").delete()
     report = run_pass()
     assert (report.alerts_queued, report.emails_sent) == (0, 0)
     assert inbox.messages == []
