@@ -3,6 +3,7 @@ with the item's title, date, summary and link, and links to manage or leave that
 
 import datetime
 import logging
+import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -305,3 +306,35 @@ def test_queueing_takes_the_same_queries_for_each_chunk_however_large(site_news,
         (Announcement.Status.QUEUED, 12)
     }
     assert len({tuple(to) for to in QueuedEmail.objects.values_list("to", flat=True)}) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_queueing_at_once_queue_each_subscriber_once(site_news):
+    """Each chunk is queued under the announcement's row lock: two schedulers (threads, each
+    with its own database connection) share the chunks between them and repeat none."""
+    for n in range(23):
+        subscribe(f"reader{n}@example.org", news=True)
+    publish_new(site_news)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def scheduler():
+        try:
+            barrier.wait(timeout=10)
+            results.append(delivery.queue_pending_announcements(chunk_size=2))
+        except Exception as error:  # reported below, in the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(results) == 23
+    addresses = [to for [to] in QueuedEmail.objects.values_list("to", flat=True)]
+    assert sorted(addresses) == sorted(f"reader{n}@example.org" for n in range(23))
+    announcement = Announcement.objects.get()
+    assert (announcement.status, announcement.recipients) == (Announcement.Status.QUEUED, 23)
