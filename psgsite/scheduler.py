@@ -47,8 +47,9 @@ def publishable_models():
 
 
 def run_pass(now=None):
-    """Unpublish what has expired, publish what is due and send the emails that wait, then
-    record that the scheduler ran; returns what was done."""
+    """Unpublish what has expired, publish what is due, queue the email alerts of what was
+    announced and the weekly digests that are due, and send the emails that wait (a bounded
+    number), then record that the scheduler ran; returns what was done."""
     now = now or timezone.now()
     report = PassReport()
     for model in publishable_models():

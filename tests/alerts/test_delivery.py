@@ -338,3 +338,36 @@ def test_two_schedulers_queueing_at_once_queue_each_subscriber_once(site_news):
     assert sorted(addresses) == sorted(f"reader{n}@example.org" for n in range(23))
     announcement = Announcement.objects.get()
     assert (announcement.status, announcement.recipients) == (Announcement.Status.QUEUED, 23)
+
+
+def test_digests_take_the_same_queries_for_each_batch_however_large(site_news, topics):
+    weekly = Subscription.Frequency.WEEKLY
+    for n in range(6):
+        subscribe(
+            f"reader{n}@example.org",
+            topics=[topics["Mining"]] if n % 3 else [],
+            news=n % 3 == 0,
+            events=n % 2 == 0,
+            frequency=weekly,
+        )
+    publish_new(site_news, topics=[topics["Mining"]])
+    publish_new(site_news, EventPageFactory)
+    publish_new(site_news, BriefingPageFactory)
+    now = later(days=8)
+
+    def queries_for(batch_size):
+        Subscription.objects.update(
+            digest_from=now - datetime.timedelta(days=9), next_digest_at=now
+        )
+        QueuedEmail.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            assert delivery.queue_due_digests(now, batch_size=batch_size) == 6
+        return len(queries)
+
+    queries_for(6)  # the first also caches the site's root paths, as a running site has them
+    one_batch, two_batches, three_batches = queries_for(6), queries_for(3), queries_for(2)
+    per_batch = two_batches - one_batch
+    assert three_batches - two_batches == per_batch
+    # Lock and read the batch, their topics, the items (two queries), insert, move the week on
+    # (two); and the test transaction's savepoint and its release.
+    assert per_batch == 9
