@@ -231,6 +231,8 @@ def test_weekly_subscribers_get_one_digest_of_what_they_follow(site_news, topics
     assert story.full_url in links(text) and story.full_url in links(html)
     assert event.full_url not in links(text)
     assert "because you follow the topic Mining" in text
+    assert "or an email for each item instead" in text and "or an email for each" in html
+    assert "weekly digest instead" not in text + html
 
     # The week moves on: the next pass sends nothing, nor the next week with nothing new.
     mining.refresh_from_db()
