@@ -192,7 +192,12 @@ def queue_pending_announcements(now=None, chunk_size=CHUNK_SIZE):
     pending = Announcement.objects.filter(status=Announcement.Status.PENDING)
     queued = 0
     for pk in list(pending.order_by("published_at", "pk").values_list("pk", flat=True)):
-        queued += queue_announcement(pk, now, chunk_size)
+        # One that fails is logged and tried again next pass, and holds up none of the others;
+        # the chunks it queued stay queued.
+        try:
+            queued += queue_announcement(pk, now, chunk_size)
+        except Exception:
+            logger.exception("Could not queue the alerts of announcement %s", pk)
     return queued
 
 

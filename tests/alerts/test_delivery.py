@@ -373,3 +373,18 @@ def test_digests_take_the_same_queries_for_each_batch_however_large(site_news, t
     # Lock and read the batch, their topics, the items (two queries), insert, move the week on
     # (two); and the test transaction's savepoint and its release.
     assert per_batch == 9
+
+
+def test_an_announcement_that_cannot_be_queued_holds_up_none_of_the_others(
+    site_news, readers, inbox, caplog
+):
+    broken = publish_new(site_news, title="Broken")
+    publish_new(site_news, title="Fine")
+    # A row the code cannot read: its topics are not ids.
+    Announcement.objects.filter(page=broken).update(topic_ids=["not an id"])
+    with caplog.at_level(logging.ERROR, logger="alerts.delivery"):
+        report = run_pass()
+    assert (report.alerts_queued, report.emails_sent) == (1, 1)
+    assert [message["Subject"] for message in inbox.messages] == ["News: Fine"]
+    assert "Could not queue the alerts of announcement" in caplog.text
+    assert Announcement.objects.get(page=broken).status == Announcement.Status.PENDING
