@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/psgsite
 
-.PHONY: run test lint audit test-databases test-sqlite test-postgres databases check-services bench lighthouse screenshots clean
+.PHONY: run test lint audit test-databases test-sqlite test-postgres databases check-services bench bench-alerts lighthouse screenshots clean
 
 # The virtual environment is rebuilt only when the dependencies change, so a second run starts in seconds.
 $(VENV)/.installed: pyproject.toml
@@ -102,6 +102,12 @@ bench: $(VENV)/.installed databases
 	@command -v wrk >/dev/null || { echo "==> Installing wrk, the load generator"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# One email alert fanned out to 10,000 subscribers and sent to an SMTP sink on loopback
+# (bench/README.md); not part of `make test`. On a temporary SQLite file unless told a
+# PostgreSQL database of its own: make bench-alerts BENCH_ALERTS_ARGS="--database-url $(PG_URL)_alerts"
+bench-alerts: $(VENV)/.installed
+	$(PY) -m bench.alerts $(BENCH_ALERTS_ARGS)
 
 # Lighthouse 12 (from the npm registry, run by Node) on one page of each kind, served as production
 # serves it with the day-one content; fails below 95 in any category. Not part of `make test`.

@@ -8,3 +8,6 @@ class AlertsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (followers of a merged topic follow its target)
+        from .announcements import register_signal_handlers
+
+        register_signal_handlers()

@@ -7,9 +7,11 @@ scheduler, later and later, until it goes.
 """
 
 import logging
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import DatabaseError
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -25,6 +27,9 @@ logger = logging.getLogger("membership.emails")
 # A claimed email is left alone by other schedulers for this long while it is being sent.
 SENDING_LEASE = timedelta(minutes=5)
 MAX_RETRY_DELAY = timedelta(hours=1)
+# Emails sent over one connection between two claims, and the batches of one scheduler pass.
+BATCH_SIZE = 100
+BATCHES_PER_PASS = 10
 
 
 def queue_application_emails(application, join_page, site):
@@ -106,16 +111,109 @@ def send_now(emails):
             return
 
 
-def send_due_emails(now=None):
-    """Sends every queued email whose time has come; returns how many went and how many failed."""
+def send_due_emails(now=None, batch_size=BATCH_SIZE, max_batches=BATCHES_PER_PASS):
+    """Sends the queued emails whose time has come, in batches over one connection to the mail
+    server; returns how many went and how many failed. At most max_batches a call, so that a
+    large fan-out of alerts does not hold up the scheduler's publishing: the rest go in the
+    next passes."""
     now = now or timezone.now()
-    due = QueuedEmail.objects.filter(next_attempt_at__lte=now).values_list("pk", flat=True)
     sent = failed = 0
-    for pk in list(due[:500]):
-        result = send_queued(pk, now)
-        sent += result is True
-        failed += result is False
+    connection = None
+    try:
+        for _ in range(max_batches):
+            batch = claim_batch(now, batch_size)
+            if not batch:
+                break
+            if connection is None:
+                connection = get_connection()
+            went, errors, server_down = send_batch(batch, connection)
+            sent += len(went)
+            failed += sum(len(pks) for pks in errors.values())
+            finish_batch(batch, went, errors, now)
+            if server_down or len(batch) < batch_size:
+                break
+    finally:
+        if connection is not None:
+            close_quietly(connection)
     return sent, failed
+
+
+def claim_batch(now, batch_size):
+    """Claims up to batch_size due emails for this sender and returns them. The claim is a
+    conditional UPDATE (alike on SQLite and PostgreSQL): a second scheduler's finds them no
+    longer due, and one that dies while sending leaves them to go when the lease ends."""
+    token = secrets.token_hex(16)
+    due = QueuedEmail.objects.filter(next_attempt_at__lte=now).order_by("next_attempt_at", "pk")
+    QueuedEmail.objects.filter(
+        pk__in=due.values("pk")[:batch_size], next_attempt_at__lte=now
+    ).update(claim=token, next_attempt_at=now + SENDING_LEASE, attempts=F("attempts") + 1)
+    return list(QueuedEmail.objects.filter(claim=token).order_by("pk"))
+
+
+def send_batch(batch, connection):
+    """Sends each email over the one connection, opened once (and again after a failure, which
+    may have broken it). Returns the emails sent, the failed ones' primary keys by their error,
+    and whether the server could not be reached at all (the rest of the batch then waits)."""
+    went, errors = [], {}
+    is_open = False
+    for index, email in enumerate(batch):
+        try:
+            if not is_open:
+                connection.open()
+                is_open = True
+            email.message(connection=connection).send()
+        except Exception as error:
+            message = f"{type(error).__name__}: {error}"[:1000]
+            if not is_open:
+                # The server cannot be reached: the whole rest of the batch waits.
+                errors.setdefault(message, []).extend(e.pk for e in batch[index:])
+                return went, errors, True
+            errors.setdefault(message, []).append(email.pk)
+            close_quietly(connection)
+            is_open = False
+            continue
+        went.append(email)
+    return went, errors, False
+
+
+def finish_batch(batch, went, errors, now):
+    """Deletes what went, in one query, and gives what failed its next try, later each time:
+    one query for each error and number of attempts."""
+    if went:
+        # One DELETE: QuerySet.delete() would first read the rows back (with their bodies) for
+        # the site's deletion signals, which have nothing to do with the outbox.
+        sent = QueuedEmail.objects.filter(pk__in=[email.pk for email in went])
+        sent._raw_delete(sent.db)
+        logger.info("Sent %d email(s)", len(went))
+    attempts = {email.pk: email.attempts for email in batch}
+    for error, pks in errors.items():
+        by_attempts = {}
+        for pk in pks:
+            by_attempts.setdefault(attempts[pk], []).append(pk)
+        for tries, group in sorted(by_attempts.items()):
+            retry_at = now + retry_delay(tries)
+            QueuedEmail.objects.filter(pk__in=group).update(
+                next_attempt_at=retry_at, last_error=error, claim=""
+            )
+            logger.error(
+                "Could not send %d email(s) (attempt %d; emails %s): %s. Next try at %s.",
+                len(group),
+                tries,
+                ", ".join(map(str, group[:10])) + (", ..." if len(group) > 10 else ""),
+                error,
+                timezone.localtime(retry_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
+            )
+
+
+def retry_delay(attempts):
+    return min(timedelta(minutes=2 ** (attempts - 1)), MAX_RETRY_DELAY)
+
+
+def close_quietly(connection):
+    try:
+        connection.close()
+    except Exception as error:
+        logger.warning("Could not close the mail connection: %s: %s", type(error).__name__, error)
 
 
 def send_queued(pk, now=None):
@@ -133,8 +231,7 @@ def send_queued(pk, now=None):
     try:
         email.message().send()
     except Exception as error:
-        delay = min(timedelta(minutes=2 ** (email.attempts - 1)), MAX_RETRY_DELAY)
-        retry_at = now + delay
+        retry_at = now + retry_delay(email.attempts)
         QueuedEmail.objects.filter(pk=pk).update(
             next_attempt_at=retry_at, last_error=f"{type(error).__name__}: {error}"[:1000]
         )

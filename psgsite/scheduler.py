@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from wagtail.models import DraftStateMixin, Page, Revision
 
+from alerts.delivery import queue_due_digests, queue_pending_announcements
 from membership.emails import send_due_emails
 
 from .models import Heartbeat
@@ -29,6 +30,8 @@ class PassReport:
     published: list = field(default_factory=list)
     unpublished: list = field(default_factory=list)
     failed: list = field(default_factory=list)
+    alerts_queued: int = 0
+    digests_queued: int = 0
     emails_sent: int = 0
     emails_failed: int = 0
 
@@ -44,8 +47,9 @@ def publishable_models():
 
 
 def run_pass(now=None):
-    """Unpublish what has expired, publish what is due and send the emails that wait, then
-    record that the scheduler ran; returns what was done."""
+    """Unpublish what has expired, publish what is due, queue the email alerts of what was
+    announced and the weekly digests that are due, and send the emails that wait (a bounded
+    number), then record that the scheduler ran; returns what was done."""
     now = now or timezone.now()
     report = PassReport()
     for model in publishable_models():
@@ -57,10 +61,31 @@ def run_pass(now=None):
     )
     for pk in list(due.values_list("pk", flat=True)):
         _publish_due(pk, now, report)
+    # The alerts of what was just published go out in this same pass.
+    report.alerts_queued = _queue_emails(queue_pending_announcements, now, "alerts")
+    report.digests_queued = _queue_emails(queue_due_digests, now, "weekly digests")
     report.emails_sent, report.emails_failed = send_due_emails(now)
+    if report.alerts_queued or report.digests_queued or report.emails_sent or report.emails_failed:
+        logger.info(
+            "Emails: %d alert(s) and %d digest(s) queued, %d sent, %d failed",
+            report.alerts_queued,
+            report.digests_queued,
+            report.emails_sent,
+            report.emails_failed,
+        )
     # For the dashboard's launch checklist: a pass that got this far ran.
     Heartbeat.beat(Heartbeat.SCHEDULER)
     return report
+
+
+def _queue_emails(queue, now, what):
+    """A failure to queue is logged and tried again next pass; the emails already queued are
+    still sent."""
+    try:
+        return queue(now)
+    except Exception:
+        logger.exception("Could not queue the %s", what)
+        return 0
 
 
 def _unpublish_expired(model, pk, now, report):

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models
 from django.utils import timezone
 
@@ -45,7 +45,9 @@ class QueuedEmail(models.Model):
         return f"{self.subject} (email {self.pk})"
 
     def message(self, connection=None):
-        message = EmailMultiAlternatives(
+        # Plain text alone unless there is an HTML part: the membership emails have none.
+        kind = EmailMultiAlternatives if self.html_body else EmailMessage
+        message = kind(
             subject=self.subject,
             body=self.body,
             from_email=settings.DEFAULT_FROM_EMAIL,

@@ -307,6 +307,17 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Peru Support Group <webmaster@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# An email service through django-anymail instead of SMTP: DJANGO_EMAIL_BACKEND names its backend
+# (e.g. anymail.backends.postmark.EmailBackend) and each ANYMAIL_<SETTING> variable becomes that
+# setting of Anymail's (ANYMAIL_POSTMARK_SERVER_TOKEN, say). See the README's email alerts.
+if EMAIL_BACKEND.startswith("anymail."):
+    INSTALLED_APPS.append("anymail")
+    ANYMAIL = {
+        name.removeprefix("ANYMAIL_"): value
+        for name, value in os.environ.items()
+        if name.startswith("ANYMAIL_")
+    }
+
 # Membership applications: spam protection and how long personal data is kept (UK GDPR).
 MEMBERSHIP_FORM_MIN_SECONDS = 3
 MEMBERSHIP_APPLICATIONS_PER_HOUR = int(env("MEMBERSHIP_APPLICATIONS_PER_HOUR", "10"))

@@ -1,0 +1,129 @@
+"""Subscribers, items to announce, and a real SMTP server on loopback to receive the alerts."""
+
+import datetime
+import email
+import email.policy
+import re
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from django.test import override_settings
+from django.utils import timezone
+
+from alerts.models import Subscription
+from home.models import SiteSettings
+from news.models import Topic
+from tests.conftest import Inbox, free_port
+from tests.factories import NewsPageFactory
+
+ORGANISATION = "Peru Support Group"
+
+
+@pytest.fixture
+def site_news(news_index):
+    """The news index of a site served over HTTPS, as production's is."""
+    site = news_index.get_site()
+    site.port = 443
+    site.save()
+    settings = SiteSettings.for_site(site)
+    settings.organisation_name = ORGANISATION
+    settings.save()
+    return news_index
+
+
+@pytest.fixture
+def topics(db):
+    return {
+        name: Topic.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+        for name in ("Mining", "Human rights", "Land rights")
+    }
+
+
+def subscribe(email_address, topics=(), confirmed=True, **choices):
+    """A subscription as the subscribe and confirm pages leave it."""
+    subscription = Subscription.objects.create(email=email_address, **choices)
+    subscription.topics.set(topics)
+    if confirmed:
+        subscription.confirm()
+    return subscription
+
+
+def publish_new(parent, factory=NewsPageFactory, topics=(), **fields):
+    """A new item published through Wagtail's API, as the admin's Publish button does; dated
+    today unless told otherwise."""
+    fields.setdefault("date", timezone.localdate())
+    page = factory(parent=parent, live=False, **fields)
+    for topic in topics:
+        page.topics.add(topic)
+    page.save_revision().publish()
+    return page.specific_class.objects.get(pk=page.pk)
+
+
+def schedule(page, minutes_ago=1):
+    """A revision approved to go live `minutes_ago`, as if its time had just come."""
+    when = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    page.go_live_at = when
+    return page.save_revision(approved_go_live_at=when, clean=False)
+
+
+def days_ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def smtp_port():
+    port = free_port()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_TIMEOUT=5,
+    ):
+        yield port
+
+
+@pytest.fixture
+def mail_server(smtp_port):
+    """Starts a real SMTP server on the port when called; stopped after the test."""
+    servers = []
+
+    def start():
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        servers.append(controller)
+        return inbox
+
+    yield start
+    for controller in servers:
+        controller.stop()
+
+
+@pytest.fixture
+def inbox(mail_server):
+    return mail_server()
+
+
+def recipients(inbox):
+    return sorted(message["To"] for message in inbox.messages)
+
+
+def parsed(message):
+    """A message as a mail client reads it: long headers, folded in transit, unfolded."""
+    return email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+
+
+def parts(message):
+    """The plain-text and HTML parts of a message as it arrived, decoded."""
+    found = {}
+    for part in email.message_from_bytes(message.as_bytes()).walk():
+        if part.get_content_type() in ("text/plain", "text/html"):
+            found[part.get_content_type()] = part.get_payload(decode=True).decode(
+                part.get_content_charset()
+            )
+    return found["text/plain"], found["text/html"]
+
+
+def links(text):
+    return re.findall(r"https?://[^\s<>\"]+", text)
