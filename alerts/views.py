@@ -207,7 +207,8 @@ def invalid_link(request):
 
 def private(response):
     """Pages reached by a signed link name a subscription: no shared cache or search engine
-    keeps them."""
+    keeps them, and the link is not passed on as the referrer of the next page."""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
     return response

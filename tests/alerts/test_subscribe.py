@@ -183,6 +183,8 @@ def test_every_outcome_answers_alike(client, news_site):
         ({"topics": ["999999"]}, "not on our list"),
         ({"topics": ["mining"]}, "not on our list"),
         ({"topics": ["<b>1</b>"]}, "not on our list"),
+        ({"topics": ["1\x00"]}, "Null characters are not allowed."),
+        ({"email": "ana\x00@example.org"}, "Enter an email address like"),
         ({"frequency": "hourly"}, "Choose how often we should write to you."),
         ({"started": "made-up"}, "Please check your details and send the form again."),
         ({"started": None}, "Please check your details and send the form again."),
