@@ -210,5 +210,7 @@ def private(response):
     keeps them, and the link is not passed on as the referrer of the next page."""
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # Only the site's address: "no-referrer" would make the browser send "Origin: null" with
+    # the page's own forms, which the CSRF check refuses.
+    response["Referrer-Policy"] = "origin"
     return response

@@ -22,8 +22,7 @@ def subscribe_form(context, place, page=None):
     choice comes ticked. It carries no CSRF token, so that pages stay in the page cache."""
     request = context.get("request")
     action = reverse("alerts:subscribe")
-    # The alerts' own pages need no second form in their footer.
-    if request is None or (place == "footer" and request.path.startswith(action)):
+    if request is None or (place == "footer" and not in_footer(request, context, action)):
         return {"signup": None}
     if place == "article":
         heading, choices = article_choices(page)
@@ -45,6 +44,13 @@ def subscribe_form(context, place, page=None):
         "settings": context.get("settings"),
         "request": request,
     }
+
+
+def in_footer(request, context, action):
+    """Every page's footer has the form but the alerts' own pages and the join page's, whose
+    forms ask for an address already (the footer leaves out its join prompt there too)."""
+    join = (context.get("links") or {}).get("join")
+    return not request.path.startswith(action) and not (join and request.path.startswith(join))
 
 
 def follow(name):

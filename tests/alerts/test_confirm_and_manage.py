@@ -101,7 +101,7 @@ def test_link_pages_are_kept_by_no_cache_nor_search_engine(client, waiting):
         response = client.get(path_of(path))
         assert response["Cache-Control"] == "private, no-store", path
         assert response["X-Robots-Tag"] == "noindex", path
-        assert response["Referrer-Policy"] == "no-referrer", path
+        assert response["Referrer-Policy"] == "origin", path
         assert '<meta name="robots" content="noindex">' in response.content.decode()
 
 

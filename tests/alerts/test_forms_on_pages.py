@@ -11,7 +11,12 @@ from django.test import Client
 from alerts import links
 from alerts.models import Subscription
 from psgsite.page_cache import page_cache
-from tests.factories import BriefingPageFactory, EventPageFactory, NewsPageFactory
+from tests.factories import (
+    BriefingPageFactory,
+    EventPageFactory,
+    JoinPageFactory,
+    NewsPageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +73,16 @@ def test_every_page_has_one_in_its_footer(client, items):
         assert 'name="started"' in form and 'name="website"' in form
 
 
-def test_the_alerts_own_pages_have_no_second_form(client, news_site):
-    for url in ("/alerts/", "/alerts/check-email/", "/alerts/confirm/x/"):
+def test_pages_with_a_form_for_an_address_of_their_own_have_none(client, news_site):
+    join = JoinPageFactory(parent=news_site["index"].get_parent(), slug="join")
+    assert signup_form(html(client, "/news/"), "footer") is not None
+    for url in ("/alerts/", "/alerts/check-email/", "/alerts/confirm/x/", join.url):
         assert signup_form(client.get(url).content.decode(), "footer") is None, url
+
+
+def test_a_listing_offers_it_after_its_filters(client, items):
+    page = html(client, "/news/")
+    assert page.rindex('class="filter-list"') < page.index("alert-signup--listing")
 
 
 ALL = "All news and briefings"
