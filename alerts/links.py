@@ -32,14 +32,23 @@ def subscription_for_manage(token):
     return _subscription(token, MANAGE_SALT, None)
 
 
-def _subscription(token, salt, max_age):
+def signed_manage_key(token):
+    """The key a manage or unsubscribe link carries, or None where the link is not one of
+    ours: a link to a subscription since cancelled is told apart from a made-up one."""
+    return _key(token, MANAGE_SALT, None)
+
+
+def _key(token, salt, max_age):
     try:
         key = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
         return None
-    if not isinstance(key, str):
-        return None
-    return Subscription.objects.filter(key=key).first()
+    return key if isinstance(key, str) else None
+
+
+def _subscription(token, salt, max_age):
+    key = _key(token, salt, max_age)
+    return None if key is None else Subscription.objects.filter(key=key).first()
 
 
 def site_root_url():

@@ -328,6 +328,9 @@ MEMBERSHIP_ABANDONED_DAYS = int(env("MEMBERSHIP_ABANDONED_DAYS", "365"))
 # A registration of interest is deleted this many days after the person last sent it.
 MEMBERSHIP_INTEREST_RETENTION_DAYS = int(env("MEMBERSHIP_INTEREST_RETENTION_DAYS", "365"))
 
+# Email alerts: what the public subscribe form takes from one IP address in an hour.
+ALERTS_SUBSCRIPTIONS_PER_HOUR = int(env("ALERTS_SUBSCRIPTIONS_PER_HOUR", "10"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,10 @@
 import pytest
 from playwright.sync_api import expect
 
+from django.urls import reverse
+
+from alerts.links import confirm_token, manage_token
+from alerts.models import Subscription
 from tests.browser.conftest import axe_violations, tab_to
 
 pytestmark = pytest.mark.browser
@@ -26,13 +30,27 @@ PAGES = {
 }
 
 
+def alerts_pages():
+    """The email alerts' pages, those of signed links for a subscription of the test's own."""
+    subscription = Subscription.objects.create(email="ana@example.org", news=True)
+    return {
+        "email alerts": "/alerts/",
+        "email alerts: check your email": "/alerts/check-email/",
+        "email alerts: confirm": reverse("alerts:confirm", args=[confirm_token(subscription)]),
+        "email alerts: manage": reverse("alerts:manage", args=[manage_token(subscription)]),
+        "email alerts: unsubscribe": reverse(
+            "alerts:unsubscribe", args=[manage_token(subscription)]
+        ),
+        "email alerts: link not valid": "/alerts/confirm/not-a-token/",
+    }
+
+
 def test_no_wcag_22_aa_violations(site, page):
     # One server and one load of the content for every page: each is checked in turn, and all
     # that is wrong on any of them is reported together.
     found = {}
-    for name, path in PAGES.items():
-        page.set_viewport_size({"width": 1280, "height": 900})
-        page.goto(site.url + path)
+
+    def check(name):
         headings = page.locator("h1").count()
         if headings != 1:
             found[name] = f"{headings} h1 elements"
@@ -41,6 +59,21 @@ def test_no_wcag_22_aa_violations(site, page):
             violations = axe_violations(page)
             if violations:
                 found[f"{name} at {width}px"] = violations
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+    alerts = alerts_pages()
+    for name, path in {**PAGES, **alerts}.items():
+        page.goto(site.url + path)
+        check(name)
+    # Pages that answer a form: the subscribe form sent back with errors, and a confirmation.
+    page.goto(site.url + "/alerts/")
+    page.locator("main").get_by_role("button", name="Subscribe").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check("email alerts with errors")
+    page.goto(site.url + alerts["email alerts: confirm"])
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("h1")).to_have_text("You’re subscribed")
+    check("email alerts: subscribed")
     assert found == {}
 
 

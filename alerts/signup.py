@@ -1,0 +1,110 @@
+"""Subscribing from the public form: the subscription stored or updated, and the email that
+answers, queued in the same transaction (the outbox, membership.models.QueuedEmail).
+
+The form takes any address anyone types, so it never tells the person at the form whether the
+address was subscribed, it never changes a confirmed subscription (the person typing may not
+own the address), and it mails one address at most once in RESEND_AFTER.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.models import Site
+
+from home.models import SiteSettings
+from membership.models import QueuedEmail
+
+from . import links
+from .models import Subscription
+
+logger = logging.getLogger("alerts.signup")
+
+# However often the form is sent with one address, it mails that address no more than once in
+# this time: the form cannot be used to flood someone's inbox.
+RESEND_AFTER = timedelta(minutes=10)
+
+
+class Outcome:
+    NEW = "new"
+    UPDATED = "updated"  # unconfirmed: choices replaced, confirmation sent again
+    ALREADY_SUBSCRIBED = "already subscribed"  # confirmed: left as it was, told so by email
+
+
+def subscribe(email, choices, now=None):
+    """Stores what the form gave for this address and queues the email that answers it.
+    Returns the subscription, the outcome and the emails queued (none when one went to the
+    address in the last RESEND_AFTER). The caller sends them once the transaction commits."""
+    now = now or timezone.now()
+    topics = choices["topics"]
+    fields = {name: choices[name] for name in ("news", "briefings", "events", "frequency")}
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().for_email(email).first()
+        outcome = None
+        if subscription is None:
+            try:
+                with transaction.atomic():
+                    subscription = Subscription.objects.create(
+                        email=email, created_at=now, **fields
+                    )
+                    subscription.topics.set(topics)
+                outcome = Outcome.NEW
+            except IntegrityError:
+                # The same address subscribed by another request at the same moment.
+                subscription = Subscription.objects.select_for_update().for_email(email).get()
+        if outcome is None and subscription.is_confirmed:
+            outcome = Outcome.ALREADY_SUBSCRIBED
+        elif outcome is None:
+            outcome = Outcome.UPDATED
+            subscription.email = email
+            for name, value in fields.items():
+                setattr(subscription, name, value)
+            subscription.save(update_fields=["email", *fields])
+            subscription.topics.set(topics)
+        sent = subscription.confirmation_sent_at
+        if sent is not None and now - sent < RESEND_AFTER:
+            logger.info("Subscription %s: email not sent again so soon", subscription.pk)
+            return subscription, outcome, []
+        subscription.confirmation_sent_at = now
+        subscription.save(update_fields=["confirmation_sent_at"])
+        emails = queue_emails(subscription, outcome)
+    return subscription, outcome, emails
+
+
+def queue_emails(subscription, outcome):
+    """The confirmation email, or for a confirmed address the note that it is subscribed
+    already. Each goes to whatever address was typed, so it repeats nothing typed but the
+    address: what was chosen is named in our own words and the topics' names."""
+    site = Site.objects.filter(is_default_site=True).first()
+    site_settings = SiteSettings.for_site(site) if site else None
+    organisation = site_settings.organisation_name if site_settings else "Peru Support Group"
+    root_url = site.root_url if site else ""
+    context = {
+        "organisation": organisation,
+        "email": subscription.email,
+        "choices": subscription.choices_label(),
+        "frequency": subscription.get_frequency_display(),
+        "site_url": root_url + "/",
+        "subscribe_url": links.absolute(reverse("alerts:subscribe"), root_url),
+    }
+    if outcome == Outcome.ALREADY_SUBSCRIBED:
+        template = "alerts/emails/already_subscribed"
+        subject = f"You already get email alerts from the {organisation}"
+        context["manage_url"] = links.manage_url(subscription, root_url)
+    else:
+        template = "alerts/emails/confirm"
+        subject = f"Confirm your email alerts from the {organisation}"
+        context["confirm_url"] = links.confirm_url(subscription, root_url)
+    email = QueuedEmail(
+        to=[subscription.email],
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        html_body=render_to_string(f"{template}.html", context),
+        # Mail systems should not answer it with an out-of-office reply (RFC 3834).
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    return QueuedEmail.objects.bulk_create([email])

@@ -1,0 +1,87 @@
+"""The compact subscribe form that pages carry, with the choices that fit where it is."""
+
+from django import template
+from django.urls import reverse
+
+from membership.forms import started_token
+from news.models import EventPage, NewsPage, Topic
+
+from ..forms import FOLLOW_LABELS
+
+register = template.Library()
+
+FOOTER_CHOICES = ("news", "briefings", "events")
+# What a news listing offers, by its route (news/models/index.py) and, for a kind, its kind.
+KIND_CHOICES = {"news": ("news",), "briefings": ("briefings", "news"), "events": ("events",)}
+
+
+@register.inclusion_tag("alerts/includes/subscribe_form.html", takes_context=True)
+def subscribe_form(context, place, page=None):
+    """The form for `place`: "footer" (every page but the alerts' own), "listing" (a news or
+    events listing; `page` is the news index) or "article" (`page` is the item). The first
+    choice comes ticked. It carries no CSRF token, so that pages stay in the page cache."""
+    request = context.get("request")
+    action = reverse("alerts:subscribe")
+    if request is None or (place == "footer" and not in_footer(request, context, action)):
+        return {"signup": None}
+    if place == "article":
+        heading, choices = article_choices(page)
+    elif place == "listing":
+        heading, choices = listing_choices(request)
+    else:
+        heading, choices = "News by email", [follow(name) for name in FOOTER_CHOICES]
+    for number, choice in enumerate(choices):
+        choice["id"] = f"alerts-{place}-{number}"
+        choice["checked"] = number == 0
+    return {
+        "signup": {
+            "place": place,
+            "heading": heading,
+            "choices": choices,
+            "started": started_token(),
+            "action": action,
+        },
+        "settings": context.get("settings"),
+        "request": request,
+    }
+
+
+def in_footer(request, context, action):
+    """Every page's footer has the form but the alerts' own pages and the join page's, whose
+    forms ask for an address already (the footer leaves out its join prompt there too)."""
+    join = (context.get("links") or {}).get("join")
+    return not request.path.startswith(action) and not (join and request.path.startswith(join))
+
+
+def follow(name):
+    return {"name": name, "value": "on", "label": FOLLOW_LABELS[name]}
+
+
+def topic_choice(topic):
+    return {"name": "topics", "value": topic.pk, "label": topic.name}
+
+
+def article_choices(page):
+    """An item's own topics and the news of its kind."""
+    topics = [topic_choice(topic) for topic in page.sorted_topics()]
+    if isinstance(page, EventPage):
+        return "Get events by email", [follow("events"), *topics]
+    kinds = ["briefings", "news"] if isinstance(page, NewsPage) and page.is_briefing else ["news"]
+    return "Get our news by email", [*topics, *(follow(name) for name in kinds)]
+
+
+def listing_choices(request):
+    """What the listing shows: a topic's listing offers the topic, a kind's the kind."""
+    match = getattr(request, "routable_resolver_match", None)
+    route = match.url_name if match else ""
+    kwargs = match.kwargs if match else {}
+    if route == "by_topic":
+        topic = Topic.objects.filter(slug=kwargs.get("topic")).first()
+        if topic is not None:
+            return f"Get news on {topic.name} by email", [topic_choice(topic), follow("news")]
+    if route == "by_kind" and kwargs.get("kind") in KIND_CHOICES:
+        names = KIND_CHOICES[kwargs["kind"]]
+        return f"Get {FOLLOW_LABELS[names[0]].lower()} by email", [follow(n) for n in names]
+    if route in ("upcoming_events", "past_events"):
+        return "Get events by email", [follow("events")]
+    return "Get our news by email", [follow(name) for name in FOOTER_CHOICES]
