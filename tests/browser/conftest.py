@@ -98,6 +98,7 @@ def web_server_process(django_db_setup, tmp_path_factory):
         mark=mark,
         output=log.read_text,
         mail=mail.handler.messages,
+        mail_env=mail_env(mail),
     )
 
     def answers():
