@@ -185,6 +185,7 @@ def finish_batch(batch, went, errors, now):
         sent = QueuedEmail.objects.filter(pk__in=[email.pk for email in went])
         sent._raw_delete(sent.db)
         logger.info("Sent %d email(s)", len(went))
+    by_pk = {email.pk: email for email in batch}
     attempts = {email.pk: email.attempts for email in batch}
     for error, pks in errors.items():
         by_attempts = {}
@@ -195,11 +196,16 @@ def finish_batch(batch, went, errors, now):
             QueuedEmail.objects.filter(pk__in=group).update(
                 next_attempt_at=retry_at, last_error=error, claim=""
             )
+            # One email is named by its subject, as send_queued names it; a batch by number.
+            if len(group) == 1:
+                what = str(by_pk[group[0]])
+            else:
+                shown = ", ".join(map(str, group[:10])) + (", ..." if len(group) > 10 else "")
+                what = f"{len(group)} emails ({shown})"
             logger.error(
-                "Could not send %d email(s) (attempt %d; emails %s): %s. Next try at %s.",
-                len(group),
+                "Could not send %s (attempt %d): %s. Next try at %s.",
+                what,
                 tries,
-                ", ".join(map(str, group[:10])) + (", ..." if len(group) > 10 else ""),
                 error,
                 timezone.localtime(retry_at).strftime("%Y-%m-%d %H:%M:%S %Z"),
             )

@@ -72,8 +72,8 @@ TOPICS = re.compile(rb"(?:%s)+" % TOPIC.pattern)
 
 def normalised(response):
     """What a reader gets, less what may differ between two requests for the same content: a
-    form's CSRF token, and the order of each item's topics."""
-    body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+    form's CSRF token and signed start time, and the order of each item's topics."""
+    body = re.sub(rb'name="(csrfmiddlewaretoken|started)" value="[^"]+"', b"", response.content)
     body = TOPICS.sub(lambda run: b"".join(sorted(TOPIC.findall(run.group()))), body)
     return response.status, response.headers.get("Content-Type"), body
 
