@@ -105,4 +105,5 @@ def page_paths(address):
     paths = {"home": "/"}
     paths.update(line.split(" ", 1) for line in output.splitlines() if line.strip())
     paths["search"] = "/search/?q=mining"
+    paths["alerts"] = "/alerts/"
     return paths

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from membership.forms import started_token
-from news.models import EventPage, NewsPage, Topic
+from news.models import EventPage, NewsIndexPage, NewsItemPage, NewsPage, Topic
 
 from ..forms import FOLLOW_LABELS
 
@@ -48,7 +48,10 @@ def subscribe_form(context, place, page=None):
 
 def in_footer(request, context, action):
     """Every page's footer has the form but the alerts' own pages and the join page's, whose
-    forms ask for an address already (the footer leaves out its join prompt there too)."""
+    forms ask for an address already (the footer leaves out its join prompt there too), and the
+    news listings and items, which have a form of their own that fits them: one page, one form."""
+    if isinstance(context.get("page"), (NewsIndexPage, NewsItemPage)):
+        return False
     join = (context.get("links") or {}).get("join")
     return not request.path.startswith(action) and not (join and request.path.startswith(join))
 

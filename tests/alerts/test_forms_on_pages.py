@@ -12,6 +12,7 @@ from alerts import links
 from alerts.models import Subscription
 from psgsite.page_cache import page_cache
 from tests.factories import (
+    AboutPageFactory,
     BriefingPageFactory,
     EventPageFactory,
     JoinPageFactory,
@@ -59,7 +60,8 @@ def items(news_site):
 
 
 def test_every_page_has_one_in_its_footer(client, items):
-    for url in ("/", "/news/", items["story"].url, "/no-such-page/"):
+    about = AboutPageFactory(parent=items["story"].get_parent().get_parent(), slug="about-us")
+    for url in ("/", about.url, "/search/?q=mine", "/no-such-page/"):
         response = client.get(url)
         form = signup_form(response.content.decode(), "footer")
         assert form is not None, url
@@ -73,11 +75,17 @@ def test_every_page_has_one_in_its_footer(client, items):
         assert 'name="started"' in form and 'name="website"' in form
 
 
-def test_pages_with_a_form_for_an_address_of_their_own_have_none(client, news_site):
-    join = JoinPageFactory(parent=news_site["index"].get_parent(), slug="join")
-    assert signup_form(html(client, "/news/"), "footer") is not None
+def test_pages_with_a_form_for_an_address_of_their_own_have_none(client, items):
+    """The alerts' own pages and the join page; the news listings and items have a form of
+    their own instead, fitted to them: one form on a page."""
+    join = JoinPageFactory(parent=items["story"].get_parent().get_parent(), slug="join")
+    assert signup_form(html(client, "/"), "footer") is not None
     for url in ("/alerts/", "/alerts/check-email/", "/alerts/confirm/x/", join.url):
         assert signup_form(client.get(url).content.decode(), "footer") is None, url
+    for url in ("/news/", "/news/events/", items["story"].url, items["event"].url):
+        page = html(client, url)
+        assert signup_form(page, "footer") is None, url
+        assert page.count('class="alert-signup ') == 1, url
 
 
 def test_a_listing_offers_it_after_its_filters(client, items):
