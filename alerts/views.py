@@ -23,6 +23,10 @@ from .models import Subscription
 from .signup import subscribe as store_subscription
 
 SPAM_ERROR = "Please check your details and send the form again."
+META_DESCRIPTION = (
+    "Get our news, briefings and events on Peru by email, each as it is published or in a "
+    "weekly digest."
+)
 RATE_WINDOW = 60 * 60
 # A query string may ask for this many topics ticked at most; the rest are ignored.
 MAX_PREFILLED_TOPICS = 20
@@ -95,7 +99,12 @@ def prefilled(request):
 
 
 def render_subscribe(request, form, status=200):
-    return TemplateResponse(request, "alerts/subscribe.html", choices_context(form), status=status)
+    context = {
+        **choices_context(form),
+        "meta_description": META_DESCRIPTION,
+        "canonical_url": request.build_absolute_uri(reverse("alerts:subscribe")),
+    }
+    return TemplateResponse(request, "alerts/subscribe.html", context, status=status)
 
 
 def choices_context(form):

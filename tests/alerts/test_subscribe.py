@@ -39,6 +39,9 @@ def test_the_subscribe_page_offers_every_choice_and_the_privacy_notice(client, n
     # No CSRF token: the page, like the compact forms, can be served from the page cache.
     assert "csrfmiddlewaretoken" not in page
     assert 'name="website"' in page and 'name="started"' in page
+    # For search engines: what the page offers, and its one address whatever the query.
+    assert '<meta name="description" content="Get our news, briefings and events' in page
+    assert '<link rel="canonical" href="http://testserver/alerts/">' in page
 
 
 def test_a_new_address_gets_one_unconfirmed_subscription_and_a_confirmation_email(
