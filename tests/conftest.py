@@ -6,12 +6,14 @@ import sys
 import time
 
 import pytest
+from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -133,6 +135,37 @@ def wait_until(condition, timeout=30, step=0.25):
             return True
         time.sleep(step)
     return condition()
+
+
+@pytest.fixture
+def smtp_port():
+    """A free port on loopback that the site's email goes to, by SMTP, during the test."""
+    port = free_port()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_TIMEOUT=5,
+    ):
+        yield port
+
+
+@pytest.fixture
+def mail_server(smtp_port):
+    """Starts a real SMTP server (aiosmtpd) on that port when called, with an Inbox or the
+    handler given; returns the handler. Stopped after the test."""
+    servers = []
+
+    def start(handler=None):
+        handler = handler if handler is not None else Inbox()
+        controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        servers.append(controller)
+        return handler
+
+    yield start
+    for controller in servers:
+        controller.stop()
 
 
 class Inbox(Message):

@@ -9,17 +9,14 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from django.core import signing
-from django.test import override_settings
 from django.utils import timezone
 
 from alerts.models import Subscription
 from home.models import SiteSettings
 from membership.forms import started_token
 from news.models import Topic
-from tests.conftest import Inbox, free_port
 from tests.factories import NewsPageFactory
 
 ORGANISATION = "Peru Support Group"
@@ -114,35 +111,6 @@ def signed_long_ago(value, salt, days):
             return signing.b62_encode(int(time.time()) - days * 24 * 60 * 60)
 
     return PastSigner(salt=salt).sign_object(value)
-
-
-@pytest.fixture
-def smtp_port():
-    port = free_port()
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-        EMAIL_TIMEOUT=5,
-    ):
-        yield port
-
-
-@pytest.fixture
-def mail_server(smtp_port):
-    """Starts a real SMTP server on the port when called; stopped after the test."""
-    servers = []
-
-    def start():
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        servers.append(controller)
-        return inbox
-
-    yield start
-    for controller in servers:
-        controller.stop()
 
 
 @pytest.fixture

@@ -6,16 +6,14 @@ import email.policy
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from membership.emails import send_due_emails
 from membership.models import QueuedEmail
-from tests.conftest import Inbox, free_port
+from tests.conftest import Inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -42,31 +40,13 @@ class CountingInbox(Inbox):
 
 
 @pytest.fixture
-def smtp_port():
-    port = free_port()
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-        EMAIL_TIMEOUT=5,
-    ):
-        yield port
-
-
-@pytest.fixture
-def mail_server(smtp_port):
-    servers = []
+def mail_server(mail_server):
+    """The suite's SMTP server, counting connections and refusing the addresses given."""
 
     def start(refuse=()):
-        inbox = CountingInbox(refuse)
-        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        servers.append(controller)
-        return inbox
+        return mail_server(CountingInbox(refuse))
 
-    yield start
-    for controller in servers:
-        controller.stop()
+    return start
 
 
 def queue(count, **fields):

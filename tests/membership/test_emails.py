@@ -7,50 +7,19 @@ from datetime import timedelta
 
 import psycopg
 import pytest
-from aiosmtpd.controller import Controller
 
 from django.conf import settings
 from django.core import mail
 from django.db import connection
-from django.test import override_settings
 from django.utils import timezone
 
 from membership.emails import send_due_emails, send_now, send_queued
 from membership.models import InterestRegistration, MembershipApplication, QueuedEmail
 from psgsite.scheduler import run_pass
-from tests.conftest import Inbox, free_port, test_database_url
+from tests.conftest import test_database_url
 from tests.membership.conftest import SECRETARY, application_data, interest_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp_port():
-    port = free_port()
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=port,
-        EMAIL_TIMEOUT=5,
-    ):
-        yield port
-
-
-@pytest.fixture
-def mail_server(smtp_port):
-    """Starts a real SMTP server on the port when called; stopped after the test."""
-    servers = []
-
-    def start():
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        servers.append(controller)
-        return inbox
-
-    yield start
-    for controller in servers:
-        controller.stop()
 
 
 def test_when_the_mail_server_is_down_the_person_is_still_thanked_and_nothing_is_lost(
