@@ -70,7 +70,11 @@ def test_an_editor_writes_a_moderator_schedules_and_the_scheduler_publishes(site
     expect(modal).to_have_count(0)
     expect(chooser.locator("[data-chooser-title]")).to_have_text("Protest in Cajamarca")
     expect(chooser.locator("img[data-chooser-image]")).to_be_visible()
-    editor.fill("#body-2-value-alt_text", "Farmers with banners on a mountain road")
+    # Wagtail autosaves the form half a second after each change. Waiting for the save that
+    # follows this last change means no earlier autosave, sent without the alt text, can still
+    # be on its way to overwrite the draft once it is submitted.
+    with editor.expect_response(lambda response: response.request.method == "POST"):
+        editor.fill("#body-2-value-alt_text", "Farmers with banners on a mountain road")
     editor.get_by_role("button", name="More actions").click()
     with editor.expect_navigation():
         editor.get_by_role("button", name="Submit to Moderator approval").click()
