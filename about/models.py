@@ -4,10 +4,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
-from home.models import ListingFields, ListingPageManager
+from home.models import ListingFields, ListingPageManager, SitePage
 
 
-class AboutPage(ListingFields, Page):
+class AboutPage(ListingFields, SitePage):
     parent_page_types = ["home.HomePage", "about.AboutPage"]
     subpage_types = ["about.AboutPage"]
 

@@ -1,14 +1,18 @@
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewRestriction
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, SocialLinkBlock
+from .visibility import view_restrictions
 
 
 class ListingFields(models.Model):
@@ -37,7 +41,40 @@ class ListingFields(models.Model):
         abstract = True
 
 
-class ListingQuerySet(PageQuerySet):
+class SitePageQuerySet(PageQuerySet):
+    """Pages whose `public()` reads the view restrictions once a request (home.visibility)."""
+
+    def private_q(self):
+        q = Q()
+        for restriction in view_restrictions():
+            q |= self.descendant_of_q(restriction.page, inclusive=True)
+        return q if q else Q(pk__in=[])
+
+
+def site_pages():
+    """All pages, of every type, as SitePageQuerySet: Page.objects is Wagtail's own."""
+    return SitePageQuerySet(Page)
+
+
+SitePageManager = PageManager.from_queryset(SitePageQuerySet)
+
+
+class SitePage(Page):
+    """What every page type of the site shares: it is served without asking the database for
+    view restrictions while the site has none (Wagtail asks twice for each page served)."""
+
+    objects = SitePageManager()
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self):
+        if not view_restrictions():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class ListingQuerySet(SitePageQuerySet):
     def with_listing_images(self):
         """Each page's listing image, and all the image's renditions in one more query: without
         them each image asks for its own, from the database whenever the cache has not got them."""
@@ -47,7 +84,7 @@ class ListingQuerySet(PageQuerySet):
 ListingPageManager = PageManager.from_queryset(ListingQuerySet)
 
 
-class HomePage(Page):
+class HomePage(SitePage):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["news.NewsIndexPage", "about.AboutPage", "membership.JoinPage"]
     max_count = 1
@@ -96,6 +133,35 @@ class HomePage(Page):
     class Meta:
         verbose_name = "home page"
 
+    def route(self, request, path_components):
+        """The page at a path below the home page, found with the pages between in one query,
+        and as its own type in one more, where Wagtail asks twice a level. The page found keeps
+        its parent and the pages above it (route_ancestors, for the breadcrumbs). A page between
+        that answers the rest of the path itself (a routable page's own route, such as the news
+        index's years) is given it, as Wagtail would."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_paths = [
+            self.url_path + "".join(f"{part}/" for part in path_components[:n])
+            for n in range(1, len(path_components) + 1)
+        ]
+        chain = list(
+            site_pages().descendant_of(self).filter(url_path__in=url_paths).order_by("depth")
+        )
+        depths = list(range(self.depth + 1, self.depth + len(chain) + 1))
+        if not chain or [page.depth for page in chain] != depths:
+            return super().route(request, path_components)  # not found, or paths out of step
+        ancestors = [self]
+        for depth, page in enumerate(chain, start=1):
+            rest = path_components[depth:]
+            if page is chain[-1] or answers_below(page.specific_class, rest):
+                found = page.specific
+                found._cached_parent_obj = ancestors[-1]
+                found.route_ancestors = ancestors
+                return found.route(request, rest)
+            ancestors.append(page)
+        raise Http404
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["teasers"] = self.featured_pages()
@@ -121,9 +187,16 @@ class HomePage(Page):
     def featured_pages(self):
         """The live, public featured pages in the editor's order, as their own page types, with
         their listing images and the images' renditions loaded for them all at once."""
-        ids = list(self.teasers.values_list("page_id", flat=True))
-        pages = Page.objects.filter(pk__in=ids).live().public().specific().in_bulk()
-        featured = [pages[pk] for pk in ids if pk in pages]
+        teasers = self.teasers.filter(page=OuterRef("pk")).order_by("sort_order")
+        featured = list(
+            site_pages()
+            .filter(pk__in=self.teasers.values("page_id"))
+            .live()
+            .public()
+            .annotate(teaser_order=Subquery(teasers.values("sort_order")[:1]))
+            .order_by("teaser_order")
+            .specific()
+        )
         # The pages are of several types, so the images cannot be joined to one query of them.
         with_image = [page for page in featured if getattr(page, "listing_image_id", None)]
         image_ids = {page.listing_image_id for page in with_image}
@@ -131,6 +204,18 @@ class HomePage(Page):
         for page in with_image:
             page.listing_image = images[page.listing_image_id]
         return featured
+
+
+def answers_below(page_class, path_components):
+    """Whether a page type's own route() answers for this path below it, before its children."""
+    if page_class is None or page_class.route is Page.route:
+        return page_class is None
+    if issubclass(page_class, RoutablePageMixin) and page_class.route is RoutablePageMixin.route:
+        try:
+            page_class.get_resolver().resolve("/" + "".join(f"{part}/" for part in path_components))
+        except Http404:
+            return False
+    return True
 
 
 class HomePageTeaser(Orderable):

@@ -2,6 +2,9 @@ from django import template
 
 from wagtail.models import Page, Site
 
+from home.models import site_pages
+from home.visibility import is_public
+
 register = template.Library()
 
 
@@ -23,7 +26,7 @@ def main_menu(context):
     root = site.root_page
     section = context.get("menu_section") or getattr(current, "menu_section", None)
     items = []
-    for page in [root, *root.get_children().live().public().in_menu()]:
+    for page in [root, *site_pages().child_of(root).live().public().in_menu()]:
         url = page.get_url(request)
         sections = getattr(page.specific_class, "menu_sections", lambda: [])()
         in_page = isinstance(current, Page) and _is_section_of(page, current)
@@ -52,7 +55,7 @@ def section_links(context):
         return {"items": []}
     root = site.root_page
     items = []
-    for page in [root, *root.get_children().live().public().in_menu()]:
+    for page in [root, *site_pages().child_of(root).live().public().in_menu()]:
         url = page.get_url(request)
         items.append({"url": url, "title": "Home" if page is root else page.title})
         sections = getattr(page.specific_class, "directory_sections", lambda: [])()
@@ -70,12 +73,17 @@ def breadcrumbs(context):
     if not isinstance(page, Page) or page.depth <= 2:
         return {"ancestors": [], "current": ""}
     request = context["request"]
+    # The pages above one found by its address came with it (HomePage.route).
+    above = getattr(page, "route_ancestors", None)
+    if above is None:
+        above = page.get_ancestors().filter(depth__gte=2)
     ancestors = [
         {
             "title": "Home" if ancestor.depth == 2 else ancestor.title,
             "url": ancestor.get_url(request),
         }
-        for ancestor in page.get_ancestors().filter(depth__gte=2).live().public()
+        for ancestor in above
+        if ancestor.depth >= 2 and ancestor.live and is_public(ancestor)
     ]
     trail = context.get("breadcrumbs")
     if trail:

@@ -11,7 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
-from home.models import ListingFields
+from home.models import ListingFields, SitePage
 from membership.emails import queue_application_emails, queue_interest_emails, send_now
 from membership.forms import ApplicationForm, InterestForm
 from membership.throttle import over_limit
@@ -34,7 +34,7 @@ DEFAULT_NEXT_STEPS = (
 SPAM_ERROR = "Please check your details and send the form again."
 
 
-class JoinPage(RoutablePageMixin, ListingFields, Page):
+class JoinPage(RoutablePageMixin, ListingFields, SitePage):
     """Why to join, and the membership types on offer with the application form; while none is
     on offer, a form to register interest instead."""
 

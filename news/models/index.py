@@ -9,7 +9,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from home.models import SitePage
 from home.pagination import paginate
+from home.visibility import once_per_request
 
 from ..calendar import calendar_response
 from ..feeds import FEED_TYPES, NewsFeed
@@ -18,7 +20,7 @@ from .items import NewsItemPage
 from .topics import Topic
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(RoutablePageMixin, SitePage):
     """The news: all of it, or one topic, one kind or one year of it, each at its own address."""
 
     parent_page_types = ["home.HomePage"]
@@ -55,6 +57,11 @@ class NewsIndexPage(RoutablePageMixin, Page):
         "briefings": "No briefings yet.",
         "events": "No events yet.",
     }
+
+    @classmethod
+    def live_index(cls):
+        """The live, public news index (the site has one), read once a request."""
+        return once_per_request("news-index", lambda: cls.objects.live().public().first())
 
     def news_items(self):
         """Everything the index lists, newest first, in one query: the rows that tell a news
@@ -155,6 +162,16 @@ class NewsIndexPage(RoutablePageMixin, Page):
         if past:
             trail.append({"title": "Events", "url": self.url_of(request, "upcoming_events")})
         return {"breadcrumbs": trail, "breadcrumb_current": "Past events" if past else "Events"}
+
+    @classmethod
+    def feed_path(cls, feed_format="rss"):
+        """The feed of all the news, below the index's own address."""
+        return cls.get_resolver().reverse("feed", feed_format)
+
+    @classmethod
+    def topic_path(cls, slug):
+        """A topic's listing, below the index's own address."""
+        return cls.get_resolver().reverse("by_topic", slug)
 
     def url_of(self, request, route, *args):
         return self.get_url(request) + self.reverse_subpage(route, args=list(args))

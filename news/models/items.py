@@ -15,7 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
-from home.models import ListingFields, ListingPageManager
+from home.models import ListingFields, ListingPageManager, SitePage
 
 from ..forms import BriefingPageForm, NewsItemPageForm
 from .topics import Topic
@@ -31,7 +31,7 @@ class NewsItemTopic(ItemBase):
     )
 
 
-class NewsItemPage(ListingFields, Page):
+class NewsItemPage(ListingFields, SitePage):
     """What the news index lists. News items, briefings and events share this table, so one
     query can list them all in date order; it is never created on its own."""
 
@@ -92,8 +92,10 @@ class NewsItemPage(ListingFields, Page):
 
     def sorted_topics(self):
         """Its topics by name: the database gives them in no fixed order. Sorted here so that
-        a prefetch of the topics serves it."""
-        return sorted(self.topics.all(), key=lambda topic: topic.name.casefold())
+        a prefetch of the topics serves it; kept, as a page shows them in several places."""
+        if not hasattr(self, "_sorted_topics"):
+            self._sorted_topics = sorted(self.topics.all(), key=lambda t: t.name.casefold())
+        return self._sorted_topics
 
     @property
     def kind_label(self):

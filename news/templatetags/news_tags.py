@@ -1,7 +1,9 @@
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.db.models import prefetch_related_objects
 
+from home.visibility import is_public
 from news.feeds import FEED_TYPES
 from news.models import NewsIndexPage, NewsPage
 
@@ -19,7 +21,7 @@ def home_news(context, lead_story_id=None):
     newest news item or briefing), the latest news items, briefings and upcoming events without
     it, the addresses of their listings, feeds and calendar, and the join page."""
     request = context["request"]
-    index = NewsIndexPage.objects.live().public().first()
+    index = NewsIndexPage.live_index()
     news = {}
     if index is None:
         return news
@@ -27,24 +29,27 @@ def home_news(context, lead_story_id=None):
         NewsPage.objects.child_of(index)
         .live()
         .public()
-        .select_related("briefing_document")
-        .with_listing_images()
+        .select_related("briefing_document", "listing_image")
         .defer_streamfields()
+        .order_by("-date", "-pk")
     )
+    # One more of each than is shown, in case the lead is among them.
+    newest = list(stories.filter(is_briefing=False)[: LATEST_NEWS + 1])
+    briefings = list(stories.filter(is_briefing=True)[: LATEST_BRIEFINGS + 1])
     lead = stories.filter(pk=lead_story_id).first() if lead_story_id else None
-    lead = lead or stories.order_by("-date", "-pk").first()
-    items = index.news_items()
+    if lead is None and (newest or briefings):
+        lead = max(newest[:1] + briefings[:1], key=lambda story: (story.date, story.pk))
+    if lead is not None and lead.listing_image is not None:
+        prefetch_related_objects([lead.listing_image], "renditions")
     events = index.events().upcoming()
-    if lead is not None:
-        items, events = items.exclude(pk=lead.pk), events.exclude(pk=lead.pk)
     url = index.get_url(request)
-    briefings = list(items.filter(index.KINDS["briefings"][1])[:LATEST_BRIEFINGS])
+    briefings = [story for story in briefings if story != lead][:LATEST_BRIEFINGS]
     events = list(events[:UPCOMING_EVENTS])
     news.update(
         {
             "index": index,
             "lead": lead,
-            "latest": list(items.filter(index.KINDS["news"][1])[:LATEST_NEWS]),
+            "latest": [story for story in newest if story != lead][:LATEST_NEWS],
             "briefings": briefings,
             "any_briefings": bool(briefings) or getattr(lead, "is_briefing", False),
             "events": events,
@@ -74,18 +79,23 @@ def article_extras(context, page):
     one, related stories, share links and the join page, in a fixed number of queries."""
     request = context["request"]
     topics = page.sorted_topics()
-    index = NewsIndexPage.objects.parent_of(page).first()
+    # Known without a query when the page was found by its address (HomePage.route).
+    index = page.get_parent()
     listed, index_url = set(), ""
-    if index is not None and topics:
-        # A topic only a draft, a preview or a private page carries has no listing (a 404).
+    if index is not None and issubclass(index.specific_class, NewsIndexPage) and topics:
         ids = [topic.pk for topic in topics]
-        listed = set(index.topics().filter(pk__in=ids).values_list("pk", flat=True))
+        if page.live and is_public(page) and not getattr(request, "is_preview", False):
+            listed = set(ids)  # this page is in each of its topics' listings
+        else:
+            # A topic only a draft, a preview or a private page carries has no listing (a 404).
+            found = index.specific.topics().filter(pk__in=ids)
+            listed = set(found.values_list("pk", flat=True))
         index_url = index.get_url(request)
     return {
         "topics": [
             {
                 "name": topic.name,
-                "url": index_url + index.reverse_subpage("by_topic", args=[topic.slug])
+                "url": index_url + NewsIndexPage.topic_path(topic.slug)
                 if topic.pk in listed
                 else None,
             }
@@ -124,7 +134,7 @@ def share_links(url, title):
 @register.inclusion_tag("news/includes/feed_links.html", takes_context=True)
 def news_feed_links(context):
     """Autodiscovery links for the feeds of all the news, for pages outside the news index."""
-    index = NewsIndexPage.objects.live().public().first()
+    index = NewsIndexPage.live_index()
     if index is None:
         return {"feeds": []}
     return {"feeds": index.feed_links(context["request"], "all_items", heading=index.title)}

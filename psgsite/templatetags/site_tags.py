@@ -7,9 +7,11 @@ import time
 
 from django import template
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
 
 from wagtail.models import Site
 
+from home.models import site_pages
 from membership.models import JoinPage
 from news.models import NewsIndexPage
 from psgsite.page_cache import current_generation, next_change_due, page_cache
@@ -49,12 +51,23 @@ def site_links(context):
 
 
 def look_up(request):
-    join = JoinPage.objects.live().public().first()
-    index = NewsIndexPage.objects.live().public().first()
-    feeds = index.feed_links(request, "all_items", heading=index.title) if index else []
+    """The join page and the news index, in one query."""
+    summaries = JoinPage.objects.filter(pk=OuterRef("pk")).values("summary")
+    found = {}
+    for page in (
+        site_pages()
+        .live()
+        .public()
+        .type(JoinPage, NewsIndexPage)
+        .annotate(join_summary=Subquery(summaries))
+        .order_by("-pk")
+    ):
+        found[page.specific_class] = page  # the first of each type, as .first() gives
+    join, index = found.get(JoinPage), found.get(NewsIndexPage)
+    feed = index.get_full_url(request) + NewsIndexPage.feed_path() if index else ""
     return {
         "join": (join.get_url(request) or "") if join else "",
-        "join_summary": join.summary if join else "",
+        "join_summary": join.join_summary if join else "",
         "join_id": join.pk if join else None,
-        "feed": feeds[0]["url"] if feeds else "",
+        "feed": feed or "",
     }
