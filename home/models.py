@@ -1,5 +1,7 @@
+from django.apps import apps
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from modelcluster.fields import ParentalKey
@@ -12,7 +14,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewR
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, SocialLinkBlock
-from .visibility import view_restrictions
+from .visibility import once_per_request, view_restrictions
 
 
 class ListingFields(models.Model):
@@ -54,6 +56,42 @@ class SitePageQuerySet(PageQuerySet):
 def site_pages():
     """All pages, of every type, as SitePageQuerySet: Page.objects is Wagtail's own."""
     return SitePageQuerySet(Page)
+
+
+def with_listing_fields(pages):
+    """Pages of any types, each with the summary and listing image id of its own type
+    (ListingFields), read in the same query rather than in one more for each type."""
+    tables = sorted(
+        {
+            model._meta.get_field("summary").model  # the table that holds the fields
+            for model in apps.get_models()
+            if issubclass(model, ListingFields) and issubclass(model, Page)
+        },
+        key=lambda model: model._meta.label,
+    )
+
+    def own(field, output_field):
+        found = [
+            Subquery(model.objects.filter(pk=OuterRef("pk")).values(field)[:1]) for model in tables
+        ]
+        return Coalesce(*found, Value(None), output_field=output_field)
+
+    return pages.annotate(
+        summary=own("summary", models.TextField()),
+        listing_image_id=own("listing_image_id", models.IntegerField()),
+    )
+
+
+def top_pages(root):
+    """The live, public pages just below the home page, with their summaries and listing
+    images (with_listing_fields), read once a request: the menu and the links of every page
+    (the join page, the news) come from them."""
+    return once_per_request(
+        ("top-pages", root.pk),
+        lambda: list(
+            with_listing_fields(site_pages().child_of(root).live().public()).order_by("path")
+        ),
+    )
 
 
 SitePageManager = PageManager.from_queryset(SitePageQuerySet)
@@ -134,33 +172,40 @@ class HomePage(SitePage):
         verbose_name = "home page"
 
     def route(self, request, path_components):
-        """The page at a path below the home page, found with the pages between in one query,
-        and as its own type in one more, where Wagtail asks twice a level. The page found keeps
-        its parent and the pages above it (route_ancestors, for the breadcrumbs). A page between
-        that answers the rest of the path itself (a routable page's own route, such as the news
-        index's years) is given it, as Wagtail would."""
+        """The page at a path below the home page, found with the pages between in one query
+        (by their slugs), and as its own type in one more, where Wagtail asks twice a level. The
+        page found keeps its parent and the pages above it (route_ancestors, for the
+        breadcrumbs). A page between that answers the rest of the path itself (a routable
+        page's own route, such as the news index's years) is given it, as Wagtail would."""
         if not path_components:
             return super().route(request, path_components)
-        url_paths = [
-            self.url_path + "".join(f"{part}/" for part in path_components[:n])
-            for n in range(1, len(path_components) + 1)
-        ]
-        chain = list(
-            site_pages().descendant_of(self).filter(url_path__in=url_paths).order_by("depth")
+        candidates = list(
+            site_pages()
+            .descendant_of(self)
+            .filter(slug__in=set(path_components), depth__lte=self.depth + len(path_components))
         )
-        depths = list(range(self.depth + 1, self.depth + len(chain) + 1))
-        if not chain or [page.depth for page in chain] != depths:
-            return super().route(request, path_components)  # not found, or paths out of step
-        ancestors = [self]
-        for depth, page in enumerate(chain, start=1):
+
+        def child(parent, slug):
+            for page in candidates:
+                if page.slug == slug and page.depth == parent.depth + 1:
+                    if page.path.startswith(parent.path):
+                        return page
+            return None
+
+        ancestors, page = [self], child(self, path_components[0])
+        if page is None:
+            raise Http404
+        for depth in range(1, len(path_components) + 1):
             rest = path_components[depth:]
-            if page is chain[-1] or answers_below(page.specific_class, rest):
+            below = child(page, rest[0]) if rest else None
+            if below is None or answers_below(page.specific_class, rest):
                 found = page.specific
                 found._cached_parent_obj = ancestors[-1]
                 found.route_ancestors = ancestors
                 return found.route(request, rest)
             ancestors.append(page)
-        raise Http404
+            page = below
+        raise Http404  # not reached: the last component has no rest
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -185,20 +230,17 @@ class HomePage(SitePage):
         return data
 
     def featured_pages(self):
-        """The live, public featured pages in the editor's order, as their own page types, with
-        their listing images and the images' renditions loaded for them all at once."""
+        """The live, public featured pages in the editor's order, with the summary and listing
+        image of their own types (in the one query) and the images' renditions (in one more)."""
         teasers = self.teasers.filter(page=OuterRef("pk")).order_by("sort_order")
         featured = list(
-            site_pages()
-            .filter(pk__in=self.teasers.values("page_id"))
-            .live()
-            .public()
+            with_listing_fields(
+                site_pages().filter(pk__in=self.teasers.values("page_id")).live().public()
+            )
             .annotate(teaser_order=Subquery(teasers.values("sort_order")[:1]))
             .order_by("teaser_order")
-            .specific()
         )
-        # The pages are of several types, so the images cannot be joined to one query of them.
-        with_image = [page for page in featured if getattr(page, "listing_image_id", None)]
+        with_image = [page for page in featured if page.listing_image_id]
         image_ids = {page.listing_image_id for page in with_image}
         images = get_image_model().objects.prefetch_renditions().in_bulk(image_ids)
         for page in with_image:

@@ -39,6 +39,18 @@ def queries_for(client, url):
     return len(queries)
 
 
+@override_settings(PAGE_CACHE_SECONDS=0)
+def rendered_queries_for(client, url):
+    """The number of queries that a GET of url makes rendered afresh, as it is for an editor or
+    after a publication: without the page cache, but with what other caches keep between
+    requests (image renditions, the sites' root paths), as `make bench` counts them."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
 def counts_for(client, urls):
     """{url: its number of queries}, which a failing comparison shows side by side."""
     return {url: queries_for(client, url) for url in urls}

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 
 from membership.forms import started_token
-from news.models import EventPage, NewsIndexPage, NewsItemPage, NewsPage, Topic
+from news.models import EventPage, NewsIndexPage, NewsItemPage, NewsPage
 
 from ..forms import FOLLOW_LABELS
 
@@ -27,7 +27,7 @@ def subscribe_form(context, place, page=None):
     if place == "article":
         heading, choices = article_choices(page)
     elif place == "listing":
-        heading, choices = listing_choices(request)
+        heading, choices = listing_choices(request, context.get("topic"))
     else:
         heading, choices = "News by email", [follow(name) for name in FOOTER_CHOICES]
     for number, choice in enumerate(choices):
@@ -73,15 +73,14 @@ def article_choices(page):
     return "Get our news by email", [*topics, *(follow(name) for name in kinds)]
 
 
-def listing_choices(request):
-    """What the listing shows: a topic's listing offers the topic, a kind's the kind."""
+def listing_choices(request, topic=None):
+    """What the listing shows: a topic's listing (which gives its topic) offers the topic, a
+    kind's the kind."""
     match = getattr(request, "routable_resolver_match", None)
     route = match.url_name if match else ""
     kwargs = match.kwargs if match else {}
-    if route == "by_topic":
-        topic = Topic.objects.filter(slug=kwargs.get("topic")).first()
-        if topic is not None:
-            return f"Get news on {topic.name} by email", [topic_choice(topic), follow("news")]
+    if route == "by_topic" and topic is not None:
+        return f"Get news on {topic.name} by email", [topic_choice(topic), follow("news")]
     if route == "by_kind" and kwargs.get("kind") in KIND_CHOICES:
         names = KIND_CHOICES[kwargs["kind"]]
         return f"Get {FOLLOW_LABELS[names[0]].lower()} by email", [follow(n) for n in names]

@@ -2,7 +2,7 @@ from django import template
 
 from wagtail.models import Page, Site
 
-from home.models import site_pages
+from home.models import top_pages
 from home.visibility import is_public
 
 register = template.Library()
@@ -26,7 +26,7 @@ def main_menu(context):
     root = site.root_page
     section = context.get("menu_section") or getattr(current, "menu_section", None)
     items = []
-    for page in [root, *site_pages().child_of(root).live().public().in_menu()]:
+    for page in [root, *(page for page in top_pages(root) if page.show_in_menus)]:
         url = page.get_url(request)
         sections = getattr(page.specific_class, "menu_sections", lambda: [])()
         in_page = isinstance(current, Page) and _is_section_of(page, current)
@@ -55,7 +55,7 @@ def section_links(context):
         return {"items": []}
     root = site.root_page
     items = []
-    for page in [root, *site_pages().child_of(root).live().public().in_menu()]:
+    for page in [root, *(page for page in top_pages(root) if page.show_in_menus)]:
         url = page.get_url(request)
         items.append({"url": url, "title": "Home" if page is root else page.title})
         sections = getattr(page.specific_class, "directory_sections", lambda: [])()

@@ -210,19 +210,23 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
     FEED_ROUTES = {"all_items": "feed", "by_topic": "topic_feed", "by_kind": "kind_feed"}
 
     def filtered(self, route, *args):
-        """The items and heading of one listing; Http404 where the filter names nothing."""
+        """The items and heading of one listing; Http404 where the filter names nothing or,
+        for a topic or a year, finds nothing."""
         items, heading, _description = self.filtered_with_description(route, *args)
+        if route == "by_year" and not items.exists():
+            raise Http404("No news from that year.")
         return items, heading
 
     def filtered_with_description(self, route, *args):
-        """As filtered(), with the words that introduce the listing: a topic's description."""
+        """As filtered(), with the words that introduce the listing (a topic's description),
+        and without looking whether a year has any items: a listing's count does."""
         if route == "by_topic":
-            (topic,) = args
-            items = self.news_items().filter(topics__slug=topic)
-            found = Topic.objects.filter(slug=topic).values("name", "description").first()
-            if found is None or not items.exists():
+            (slug,) = args
+            topic = next((topic for topic in self.topics() if topic.slug == slug), None)
+            if topic is None:
                 raise Http404("No news on that topic.")
-            return items, f"Topic: {found['name']}", found["description"]
+            items = self.news_items().filter(tagged_items__tag=topic)
+            return items, f"Topic: {topic.name}", topic.description
         return *self.filtered_by(route, *args), ""
 
     def filtered_by(self, route, *args):
@@ -239,15 +243,14 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             (year,) = args
             if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
                 raise Http404("No such year.")
-            items = items.filter(date__year=year)
-            if not items.exists():
-                raise Http404("No news from that year.")
-            return items, f"News from {year}"
+            return items.filter(date__year=year), f"News from {year}"
         raise ValueError(route)
 
     def listing(self, request, route, *args):
         items, heading, description = self.filtered_with_description(route, *args)
         page_of_items = paginate(request, items.with_listing_images(), self.items_per_page)
+        if route == "by_year" and not page_of_items.paginator.count:
+            raise Http404("No news from that year.")
         subpath = self.reverse_subpage(route, args=list(args))
         canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
         context = {
@@ -266,6 +269,8 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             context["breadcrumb_current"] = heading
         if route == "by_kind" and args[0] == "events":
             context["calendar_url"] = self.calendar_url(request)
+        if route == "by_topic":
+            context["topic"] = next(topic for topic in self.topics() if topic.slug == args[0])
         return self.render(request, context_overrides=context)
 
     def canonical_url(self, request, route, *args, page=1):
@@ -320,14 +325,16 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         return urls
 
     def topics(self):
-        """The topics that live items carry, for the filter links."""
-        return (
-            Topic.objects.filter(
-                news_newsitemtopic_items__content_object__in=self.news_items().values("pk")
-            )
-            .distinct()
-            .order_by("name")
-        )
+        """The topics that live items carry, for the filter links, read once a request. Each
+        topic is looked up in its own items (there are a few dozen topics), so that the cost
+        does not grow with the archive as a scan of every item's topics would."""
+
+        def read():
+            carried = NewsItemPage.objects.child_of(self).live().public().order_by()
+            carried = carried.filter(tagged_items__tag=models.OuterRef("pk"))
+            return list(Topic.objects.filter(models.Exists(carried)).order_by("name"))
+
+        return once_per_request(("topics", self.pk), read)
 
     def years(self):
         return [d.year for d in self.news_items().order_by().dates("date", "year", order="DESC")]

@@ -72,6 +72,9 @@ class NewsItemPage(ListingFields, SitePage):
 
     class Meta:
         verbose_name = "news listing entry"
+        # Listings, feeds and the home page read the newest first: with this they read the
+        # few they show rather than sort the archive.
+        indexes = [models.Index(fields=["date", "page_ptr"], name="news_item_by_date")]
 
     # What a listing's single query loads along with each entry, to tell its kind; listings
     # that show images add them (ListingQuerySet.with_listing_images), feeds need none.
@@ -103,17 +106,31 @@ class NewsItemPage(ListingFields, SitePage):
         detail = self.detail
         return "" if detail is self else detail.kind_label
 
+    # Related stories are chosen among this many of the newest items that share a topic, so
+    # that choosing them costs the same however large the archive grows.
+    RELATED_CANDIDATES = 200
+
     def related_stories(self, topics, count=3):
         """Up to count live, public items that share the most of these topics (this item's, as
-        shown), the newest first among equals; never this item. One query, however many topics:
-        the topics are passed in because a preview's are not yet in the database."""
+        shown), the newest first among equals, chosen among the RELATED_CANDIDATES newest that
+        share any; never this item. One query, however many topics: the topics are passed in
+        because a preview's are not yet in the database."""
         topic_ids = [topic.pk for topic in topics if topic.pk is not None]
         if not topic_ids:
             return []
-        return list(
+        sharing = NewsItemTopic.objects.filter(
+            content_object=models.OuterRef("pk"), tag_id__in=topic_ids
+        )
+        candidates = (
             NewsItemPage.objects.live()
             .public()
             .exclude(pk=self.pk)
+            .filter(models.Exists(sharing))
+            .order_by("-date", "-pk")
+            .values("pk")[: self.RELATED_CANDIDATES]
+        )
+        return list(
+            NewsItemPage.objects.filter(pk__in=candidates)
             # Filtered first, so that the count is of the shared topics only.
             .filter(tagged_items__tag_id__in=topic_ids)
             .annotate(shared_topics=models.Count("tagged_items"))

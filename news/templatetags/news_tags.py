@@ -88,8 +88,7 @@ def article_extras(context, page):
             listed = set(ids)  # this page is in each of its topics' listings
         else:
             # A topic only a draft, a preview or a private page carries has no listing (a 404).
-            found = index.specific.topics().filter(pk__in=ids)
-            listed = set(found.values_list("pk", flat=True))
+            listed = {topic.pk for topic in index.specific.topics()} & set(ids)
         index_url = index.get_url(request)
     return {
         "topics": [

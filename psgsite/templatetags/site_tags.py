@@ -7,11 +7,10 @@ import time
 
 from django import template
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 
 from wagtail.models import Site
 
-from home.models import site_pages
+from home.models import top_pages
 from membership.models import JoinPage
 from news.models import NewsIndexPage
 from psgsite.page_cache import current_generation, next_change_due, page_cache
@@ -51,23 +50,15 @@ def site_links(context):
 
 
 def look_up(request):
-    """The join page and the news index, in one query."""
-    summaries = JoinPage.objects.filter(pk=OuterRef("pk")).values("summary")
+    """The join page and the news index, among the pages below the home page."""
+    site = Site.find_for_request(request)
     found = {}
-    for page in (
-        site_pages()
-        .live()
-        .public()
-        .type(JoinPage, NewsIndexPage)
-        .annotate(join_summary=Subquery(summaries))
-        .order_by("-pk")
-    ):
-        found[page.specific_class] = page  # the first of each type, as .first() gives
+    for page in top_pages(site.root_page) if site else []:
+        found.setdefault(page.specific_class, page)
     join, index = found.get(JoinPage), found.get(NewsIndexPage)
-    feed = index.get_full_url(request) + NewsIndexPage.feed_path() if index else ""
     return {
         "join": (join.get_url(request) or "") if join else "",
-        "join_summary": join.join_summary if join else "",
+        "join_summary": join.summary if join else "",
         "join_id": join.pk if join else None,
-        "feed": feed or "",
+        "feed": index.get_full_url(request) + NewsIndexPage.feed_path() if index else "",
     }

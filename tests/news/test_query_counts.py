@@ -4,7 +4,13 @@ deep page of a listing little more than its first."""
 import pytest
 
 from tests.factories import JoinPageFactory
-from tests.query_counts import SHARED_TOPIC, add_news, counts_for, queries_for
+from tests.query_counts import (
+    SHARED_TOPIC,
+    add_news,
+    counts_for,
+    queries_for,
+    rendered_queries_for,
+)
 
 TOPIC = f"/news/topic/{SHARED_TOPIC.lower().replace(' ', '-')}/"
 
@@ -77,3 +83,24 @@ def test_an_article_costs_as_much_with_a_dozen_topics_as_with_two(client, home, 
         item.save_revision().publish()
     assert len(client.get(urls[0]).context["extras"]["topics"]) == 12
     assert counts_for(client, urls) == with_two
+
+
+@pytest.mark.django_db
+def test_each_page_of_the_news_keeps_to_its_query_budget(client, home, news_index):
+    """Rendered afresh, a news item or event in at most 10 queries, a listing in at most 12,
+    with the frame every page has (menu, join page, feed, settings)."""
+    JoinPageFactory(parent=home, show_in_menus=True)
+    news, briefing, past_event, upcoming_event, _unconfirmed = add_news(news_index, 12)[:5]
+    budgets = {
+        news.url: 10,
+        briefing.url: 10,
+        past_event.url: 10,
+        upcoming_event.url: 10,
+        "/news/": 12,
+        "/news/?page=2": 12,
+        TOPIC: 12,
+        "/news/kind/briefings/": 12,
+        "/news/2012/": 12,
+    }
+    counts = {url: rendered_queries_for(client, url) for url in budgets}
+    assert {url: min(count, budgets[url]) for url, count in counts.items()} == counts
