@@ -1,10 +1,13 @@
 """Database queries per request, counted in this process with Django's test client under the
 same settings, database and cache as the server: uncached with the page cache off, then cached
-(the second request of a URL), then uncached again with only a tenth of the items published,
-which shows whether a page's queries grow with the archive. Run by `bench/in_django.py count`."""
+(the second request of a URL), then uncached again with only a tenth of the archive, which
+shows whether a page's queries grow with it. The listings' time is measured here too, at both
+sizes, as the median of several requests. Run by `bench/in_django.py count`."""
 
 import re
+import statistics
 import sys
+import time
 from urllib.parse import urlencode, urlsplit
 
 from django.db import connection, transaction
@@ -17,6 +20,9 @@ from news.models import EventPage, NewsIndexPage, NewsItemPage, NewsPage
 TOPIC = "mining"
 DEEP_PAGE = 500
 SMALL_SHARE = 10  # the smaller archive keeps a tenth of the items
+# The listings whose time must not grow with the archive, each timed over this many requests.
+LISTINGS = ("index", "topic", "year")
+TIMED_REQUESTS = 15
 
 
 def urls(get):
@@ -30,6 +36,7 @@ def urls(get):
         "index": [news],
         "deep": [f"{news}?page={DEEP_PAGE}"],
         "topic": [f"{news}topic/{TOPIC}/"],
+        "year": [f"{news}{item.date.year}/"],
         "item": [item.url],
         "event": [event.url],
         "search": [f"/search/?{urlencode({'q': query})}" for query in corpus.SEARCHES],
@@ -97,20 +104,38 @@ def count(host, probe_dir):
         result["warm_cache"][label] = response.headers.get("X-Cache")
 
     result["items"] = NewsItemPage.objects.live().count()
-    result["cold_small"], result["small_items"] = count_small_archive(targets, measured, get)
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        result["listing_ms"] = {label: median_ms(targets[label][0], get) for label in LISTINGS}
+    small = count_small_archive(targets, measured, get)
+    result["cold_small"], result["small_items"], result["listing_ms_small"] = small
     return result
 
 
+def median_ms(path, get):
+    """The median time of TIMED_REQUESTS uncached requests of path, in milliseconds."""
+    get(path)
+    times = []
+    for _ in range(TIMED_REQUESTS):
+        started = time.perf_counter()
+        get(path)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def count_small_archive(targets, measured, get):
-    """The uncached counts with only the newest tenth of the items left published (and the
-    item and event the benchmark requests), in a transaction that is rolled back. The first
-    page of each listing shows the same items as with the whole archive, so that only the
-    archive's size differs."""
+    """The uncached counts, and the listings' times, with only the newest tenth of the items
+    (and the item and event the benchmark requests), in a transaction that is rolled back. The
+    others are deleted, not unpublished, so that no query reads past them: the rows of their
+    pages, items, topics and search index entries go (the foreign keys that still point at them,
+    from revisions and the like, are checked only at a commit that never comes), and the
+    tables' statistics are gathered again. The first page of each listing shows the same items
+    as with the whole archive, so that only the archive's size differs."""
     with transaction.atomic(), override_settings(PAGE_CACHE_SECONDS=0):
         live = NewsItemPage.objects.live()
         newest = live.order_by("-date", "-pk").values_list("pk", flat=True)
         kept = {*measured, *newest[: live.count() // SMALL_SHARE]}
-        live.exclude(pk__in=kept).update(live=False)
+        gone = list(NewsItemPage.objects.exclude(pk__in=kept).values_list("pk", flat=True))
+        delete_rows(gone)
         small_items = NewsItemPage.objects.live().count()
         counts = {}
         if "sitemap_sections" in targets:
@@ -120,5 +145,29 @@ def count_small_archive(targets, measured, get):
             for path in paths:
                 get(path)
             counts[label] = max(get(path)[0] for path in paths)
+        listing_ms = {label: median_ms(targets[label][0], get) for label in LISTINGS}
         transaction.set_rollback(True)
-    return counts, small_items
+    return counts, small_items, listing_ms
+
+
+def delete_rows(page_ids):
+    """Deletes the pages' rows from the tables that pages are read from, within the current
+    transaction (PostgreSQL checks foreign keys at its commit)."""
+    ids = [str(pk) for pk in page_ids]  # the search index keeps them as text
+    tables = [
+        ("news_newsitemtopic", "content_object_id"),
+        ("news_briefingpage", "newspage_ptr_id"),
+        ("news_newspage", "newsitempage_ptr_id"),
+        ("news_eventpage", "newsitempage_ptr_id"),
+        ("news_newsitempage", "page_ptr_id"),
+        ("wagtailcore_page", "id"),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM wagtailsearch_indexentry WHERE object_id = ANY(%s) AND content_type_id"
+            " IN (SELECT id FROM django_content_type WHERE app_label IN ('news', 'wagtailcore'))",
+            [ids],
+        )
+        for table, column in tables:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [page_ids])  # noqa: S608
+        cursor.execute("ANALYZE news_newsitempage, news_newsitemtopic, wagtailcore_page")

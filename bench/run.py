@@ -40,6 +40,7 @@ PAGES = {
     "index": "News index, page 1",
     "deep": "News index, page 500",
     "topic": "Topic page",
+    "year": "Year page",
     "item": "News item",
     "event": "Event",
     "search": "Search (20 queries)",
@@ -54,6 +55,14 @@ PAGES = {
 CONTENT_ALLOWANCE = {"deep": 1, "search": 2}
 
 TARGET_WARM_RATIO = 0.5
+# Uncached (rendered afresh), as a share of the req/s of the static file of a news item's size,
+# and at most so many queries, with the whole archive and with a tenth of it.
+TARGET_UNCACHED = {
+    "articles": (("item", "event"), 0.04, 10),
+    "home page and listings": (("home", "index", "deep", "topic", "year"), 0.015, 12),
+}
+# Uncached listings' time (in-process medians) with the whole archive, against a tenth of it.
+TARGET_LISTING_GROWTH = 1.5
 TARGET_DEEP_COST = 1.5
 TARGET_SEARCH_P99_MS = 150
 TARGET_WORKER_MB = 200
@@ -655,7 +664,8 @@ def table(args, pages, queries, cold, warm):
         )
     urls = queries["urls"]
     lines += [
-        f"Topic {urls['topic'][0]}, news item {urls['item'][0]}, event {urls['event'][0]};",
+        f"Topic {urls['topic'][0]}, year {urls['year'][0]}, news item {urls['item'][0]}, "
+        f"event {urls['event'][0]};",
         "queries: database queries a request, counted in-process; at 1/10: the same with "
         f"{queries['small_items']:,} items live;",
         "ratio: req/s as a share of the static file's, as large as the news item (the large "
@@ -772,10 +782,57 @@ def report_targets(pages, queries, cold, warm):
         )
     )
 
+    checks += uncached_checks(pages, queries, cold)
+
     print("Targets")
     for passed, text in checks:
         print(f"  {'PASS' if passed else 'FAIL'}  {text}")
     return not all(passed for passed, _ in checks)
+
+
+def uncached_checks(pages, queries, cold):
+    """Rendered afresh: each page's req/s against the static file of a news item's size, and
+    its queries at both sizes; and the listings' time at both sizes."""
+    checks = []
+    for name, (labels, ratio, most) in TARGET_UNCACHED.items():
+        labels = [label for label in labels if label in pages]
+        figures = {
+            label: (
+                cold[label]["rps"] / cold["static"]["rps"],
+                max(queries["cold"][label], queries["cold_small"][label]),
+            )
+            for label in labels
+        }
+        passed = all(r >= ratio and q <= most for r, q in figures.values())
+        detail = "; ".join(
+            f"{pages[label]} {r:.3f} ({cold[label]['rps']:.0f} req/s), {q} queries"
+            for label, (r, q) in figures.items()
+        )
+        checks.append(
+            (
+                passed,
+                f"Uncached, the {name} reach {ratio} of the static file's req/s with at most "
+                f"{most} queries (at both sizes): {detail}",
+            )
+        )
+    growth = {
+        label: queries["listing_ms"][label] / queries["listing_ms_small"][label]
+        for label in queries["listing_ms"]
+    }
+    detail = "; ".join(
+        f"{pages[label]} {growth[label]:.2f}x ({queries['listing_ms'][label]:.1f} vs "
+        f"{queries['listing_ms_small'][label]:.1f} ms)"
+        for label in growth
+    )
+    checks.append(
+        (
+            all(g <= TARGET_LISTING_GROWTH for g in growth.values()),
+            f"Uncached listings with {queries['items']:,} items take at most "
+            f"{TARGET_LISTING_GROWTH}x their time with {queries['small_items']:,} (median of "
+            f"in-process requests): {detail}",
+        )
+    )
+    return checks
 
 
 if __name__ == "__main__":

@@ -58,13 +58,14 @@ def site_pages():
     return SitePageQuerySet(Page)
 
 
-def with_listing_fields(pages):
-    """Pages of any types, each with the summary and listing image id of its own type
-    (ListingFields), read in the same query rather than in one more for each type."""
+def with_listing_fields(pages, types=None):
+    """Pages of any of these types (all types by default), each with the summary and listing
+    image id of its own type (ListingFields), read in the same query rather than in one more
+    for each type."""
     tables = sorted(
         {
             model._meta.get_field("summary").model  # the table that holds the fields
-            for model in apps.get_models()
+            for model in (types or apps.get_models())
             if issubclass(model, ListingFields) and issubclass(model, Page)
         },
         key=lambda model: model._meta.label,
@@ -89,7 +90,10 @@ def top_pages(root):
     return once_per_request(
         ("top-pages", root.pk),
         lambda: list(
-            with_listing_fields(site_pages().child_of(root).live().public()).order_by("path")
+            with_listing_fields(
+                site_pages().child_of(root).live().public(),
+                root.specific_class.allowed_subpage_models(),
+            ).order_by("path")
         ),
     )
 
