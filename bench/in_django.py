@@ -1,4 +1,5 @@
-"""The benchmark's steps that run inside the site: building the archive and counting queries.
+"""The benchmark's steps that run inside the site: building the archive, counting queries, and
+publishing a news item while the site is under load (bench/recovery.py).
 bench/run.py runs them as `python -m bench.in_django <step>` with the production settings and
 the bench's own database in the environment. Progress goes to standard error; standard output
 carries the site's JSON log lines."""
@@ -6,6 +7,7 @@ carries the site's JSON log lines."""
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 import django
@@ -26,6 +28,12 @@ def main():
         "--probe-dir", type=Path, required=True, help="where to write pages as static files"
     )
     count.add_argument("--output", type=Path, required=True)
+    publishing = steps.add_parser(
+        "publish",
+        help='say "ready" on standard error, publish a news item when a line comes on standard '
+        "input, and write its moment (time.time()) and address as JSON",
+    )
+    publishing.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
 
     django.setup()
@@ -34,10 +42,28 @@ def main():
         from bench.archive import build
 
         build(args.items, args.events, args.images, args.documents, args.seed, log=sys.stderr)
-    else:
+    elif args.step == "count":
         from bench.queries import count
 
         args.output.write_text(json.dumps(count(args.host, args.probe_dir), indent=2))
+    else:
+        publish(args.output)
+
+
+def publish(output):
+    """A new revision of the benchmark's news item, published as the admin publishes one; in one
+    transaction, so that the cache's new generation starts once, at its commit."""
+    from django.db import transaction
+
+    from bench.queries import typical_news_item
+
+    page = typical_news_item()
+    print("ready", file=sys.stderr, flush=True)
+    sys.stdin.readline()
+    with transaction.atomic():
+        page.save_revision().publish()
+    published = {"published_at": time.time(), "page": page.url}
+    output.write_text(json.dumps(published))
 
 
 if __name__ == "__main__":

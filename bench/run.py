@@ -29,6 +29,8 @@ import psycopg
 import redis
 from psycopg import sql
 
+from bench import recovery
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 STATE = ROOT / ".local" / "bench"
@@ -101,7 +103,8 @@ def main():
 
     cold = measure(args, env, paths, "cold", page_cache_seconds="0")
     warm = measure(args, env, paths, "warm", page_cache_seconds=None)
-    results = {"queries": queries, "cold": cold, "warm": warm}
+    recovered = recovery.measure(args, env, queries["urls"])
+    results = {"queries": queries, "cold": cold, "warm": warm, "recovery": recovered}
     (STATE / "results.json").write_text(json.dumps(results, indent=2))
 
     pages = page_names(queries)
@@ -109,6 +112,9 @@ def main():
     print(table(args, pages, queries, cold, warm))
     print()
     failed = report_targets(pages, queries, cold, warm)
+    for passed, text in recovery.checks(recovered):
+        print(f"  {'PASS' if passed else 'FAIL'}  {text}")
+        failed = failed or not passed
     sys.exit(1 if failed else 0)
 
 

@@ -1,5 +1,7 @@
 -- wrk script for bench/run.py: requests the paths given after "--" in turn, and counts the
--- answers by their X-Cache header (hit, miss, or none: not served through the page cache).
+-- answers by their X-Cache header (hit, miss, or none: not served through the page cache). A
+-- page served after waiting for another request's render of it (wait) counts as a hit: it came
+-- from the cache.
 -- The same script drives every URL, the static file included, so that each pays the same cost.
 
 local threads = {}
@@ -21,7 +23,7 @@ end
 
 function response(status, headers, body)
   local state = headers["X-Cache"] or headers["x-cache"]
-  if state == "hit" then
+  if state == "hit" or state == "wait" then
     hits = hits + 1
   elseif state == "miss" then
     misses = misses + 1

@@ -23,6 +23,15 @@ write: a page is kept under its path and the query parameters it was rendered fr
 form the page itself links to (home/parameters.py). Trackers' parameters (utm_*, fbclid...) are
 left out of the key, so a shared link is served the page everyone gets; a request with any other
 parameter, or another spelling of one, is answered uncached and adds nothing.
+
+A publication makes every page a miss at once, and under load several readers of one page then
+miss together, on every worker and server: each would render it, and the site would take longer
+to get back to serving from the cache than the rendering of each page once takes. So the first
+to miss takes a short lock in the cache, for that page and generation, and renders; the others
+wait for the entry it keeps (X-Cache: wait) rather than render it too. A waiter takes only an
+entry of the generation it found on arriving, so never a page older than a publication it saw;
+where the renderer keeps nothing (a form, an error), or takes too long, each waiter renders the
+page itself. DJANGO_PAGE_CACHE_COALESCE=0 turns this off (the benchmark compares the two).
 """
 
 import functools
@@ -59,6 +68,11 @@ logger = logging.getLogger("psgsite.page_cache")
 
 GENERATION_KEY = "generation"
 NO_CHANGE_DUE = math.inf
+# A render lock outlasts a slow render; a reader waits for another's render at most WAIT_SECONDS,
+# looking for its entry every POLL_SECONDS, and then renders the page itself.
+RENDER_LOCK_SECONDS = 10
+WAIT_SECONDS = 5
+POLL_SECONDS = 0.025
 
 # What public pages show, beyond the pages themselves and the rows that belong to them (their
 # orderables and topics, which have a ParentalKey to the page).
@@ -101,14 +115,22 @@ class PageCacheMiddleware:
         address = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(parameters)}"
         key = "page:" + hashlib.sha256(address.encode()).hexdigest()
         now = time.time()
+        lock = None
         try:
             found = page_cache().get_many([GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY) or current_generation()
             entry = found.get(key)
-            if entry is not None and entry["generation"] == generation and now < entry["until"]:
-                return cached_response(entry)
+            if is_fresh(entry, generation, now):
+                return cached_response(entry, "hit")
             # Worked out before rendering: a change due after this moment is not in the page.
             until = min(now + seconds, next_change_due(generation, now))
+            if until > now and settings.PAGE_CACHE_COALESCE:
+                lock = f"render:{generation}:{key}"
+                if not page_cache().add(lock, 1, timeout=RENDER_LOCK_SECONDS):
+                    entry = rendered_by_another(key, lock, generation)
+                    if entry is not None:
+                        return cached_response(entry, "wait")
+                    lock = None  # another request's, or gone: this one renders without it
         except CACHE_ERRORS as error:
             # The site goes on without its cache; /health/ reports the failure too. A server
             # left alone after a failure was reported then.
@@ -118,26 +140,59 @@ class PageCacheMiddleware:
         except DatabaseError:
             until = now  # the page is rendered (or fails) as without a cache, and not kept
 
-        response = self.get_response(request)
-        if (
-            until > now
-            and is_cacheable_response(request, response)
-            and parameters == rendered_from(request, parameters)
-        ):
-            entry = {
-                "generation": generation,
-                "until": until,
-                "status": response.status_code,
-                "headers": list(response.items()),
-                "content": response.content,
-            }
-            try:
-                page_cache().set(key, entry, timeout=math.ceil(until - now))
-            except CACHE_ERRORS as error:
-                logger.warning("Page cache unavailable, page not kept: %r", error)
-            else:
-                response["X-Cache"] = "miss"
-        return response
+        try:
+            response = self.get_response(request)
+            now = time.time()
+            if (
+                until > now
+                and is_cacheable_response(request, response)
+                and parameters == rendered_from(request, parameters)
+            ):
+                entry = {
+                    "generation": generation,
+                    "until": until,
+                    "status": response.status_code,
+                    "headers": list(response.items()),
+                    "content": response.content,
+                }
+                try:
+                    page_cache().set(key, entry, timeout=math.ceil(until - now))
+                except CACHE_ERRORS as error:
+                    logger.warning("Page cache unavailable, page not kept: %r", error)
+                else:
+                    response["X-Cache"] = "miss"
+            return response
+        finally:
+            if lock is not None:
+                release(lock)
+
+
+def is_fresh(entry, generation, now):
+    return entry is not None and entry["generation"] == generation and now < entry["until"]
+
+
+def rendered_by_another(key, lock, generation):
+    """The entry that the holder of `lock` keeps for the page, once it has; None where it keeps
+    none of this generation (the lock is gone without it) or takes more than WAIT_SECONDS."""
+    logger.debug("Waiting for another request to render %s", key)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        found = page_cache().get_many([key, lock])
+        entry = found.get(key)
+        if is_fresh(entry, generation, time.time()):
+            return entry
+        if lock not in found:
+            return None
+    return None
+
+
+def release(lock):
+    try:
+        page_cache().delete(lock)
+    except CACHE_ERRORS as error:
+        # It expires by itself; until then, readers of the page wait, then render it themselves.
+        logger.warning("Page cache unavailable, render lock not released: %r", error)
 
 
 def is_cacheable_request(request):
@@ -178,11 +233,12 @@ def is_cacheable_response(request, response):
     )
 
 
-def cached_response(entry):
+def cached_response(entry, how):
+    """The kept page; `how` says how it was found: "hit", or "wait" after another's render."""
     response = HttpResponse(entry["content"], status=entry["status"])
     for header, value in entry["headers"]:
         response[header] = value
-    response["X-Cache"] = "hit"
+    response["X-Cache"] = how
     return response
 
 

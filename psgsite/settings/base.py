@@ -190,6 +190,9 @@ else:
     }
 # How long a page is kept at most; a change shows at once whatever this is. 0 turns it off.
 PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "3600"))
+# Readers of a page that is being rendered wait for it rather than render it too (page_cache.py);
+# DJANGO_PAGE_CACHE_COALESCE=0 turns that off, for the benchmark to compare (bench/recovery.py).
+PAGE_CACHE_COALESCE = env("DJANGO_PAGE_CACHE_COALESCE", "1") != "0"
 
 # Security headers on every response; production.py adds HSTS and secure cookies.
 SECURE_CONTENT_TYPE_NOSNIFF = True
