@@ -295,10 +295,22 @@ def content_changed(instance, **kwargs):
     what the database held still belongs to the old one."""
     scheduled = isinstance(instance, Revision) and instance.approved_go_live_at
     if is_content(type(instance)) or scheduled:
-        transaction.on_commit(new_generation)
+        new_generation_on_commit()
 
 
 def page_changed(**kwargs):
+    new_generation_on_commit()
+
+
+def new_generation_on_commit():
+    """One new generation for all the changes a transaction commits (publishing a page saves
+    it, its revision and its log, each heard here): pages rendered between two generations of
+    one commit would be rendered again for nothing."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is new_generation for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(new_generation)
 
 
