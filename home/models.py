@@ -37,6 +37,8 @@ class ListingFields(models.Model):
     listing_panels = [
         MultiFieldPanel([FieldPanel("summary"), FieldPanel("listing_image")], heading="In listings")
     ]
+    # Found by its address, the page comes with its image, which it shows when shared.
+    served_with = ("listing_image",)
     search_fields = [index.SearchField("summary")]
 
     class Meta:
@@ -203,7 +205,10 @@ class HomePage(SitePage):
             rest = path_components[depth:]
             below = child(page, rest[0]) if rest else None
             if below is None or answers_below(page.specific_class, rest):
-                found = page.specific
+                model = page.specific_class
+                # What every page of the type shows of its own relations comes with it.
+                related = getattr(model, "served_with", ())
+                found = model.objects.select_related(*related).get(pk=page.pk)
                 found._cached_parent_obj = ancestors[-1]
                 found.route_ancestors = ancestors
                 return found.route(request, rest)

@@ -179,6 +179,7 @@ class NewsPage(NewsItemPage):
         verbose_name = "news item"
 
     open_graph_type = "article"
+    served_with = ("listing_image", "briefing_document")
 
     def structured_data(self, request, organisation, image_url):
         publisher = {"@type": "Organization", "name": organisation.organisation_name}
