@@ -1,4 +1,5 @@
-"""The benchmark's steps that run inside the site: building the archive and counting queries.
+"""The benchmark's steps that run inside the site: building the archive, counting queries and
+measuring the admin.
 bench/run.py runs them as `python -m bench.in_django <step>` with the production settings and
 the bench's own database in the environment. Progress goes to standard error; standard output
 carries the site's JSON log lines."""
@@ -26,6 +27,11 @@ def main():
         "--probe-dir", type=Path, required=True, help="where to write pages as static files"
     )
     count.add_argument("--output", type=Path, required=True)
+    admin = steps.add_parser(
+        "admin", help="time the admin's screens as a moderator, count their queries; as JSON"
+    )
+    admin.add_argument("--host", required=True, help="the Host header the server answers to")
+    admin.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
 
     django.setup()
@@ -34,6 +40,10 @@ def main():
         from bench.archive import build
 
         build(args.items, args.events, args.images, args.documents, args.seed, log=sys.stderr)
+    elif args.step == "admin":
+        from bench.admin import measure
+
+        args.output.write_text(json.dumps(measure(args.host), indent=2))
     else:
         from bench.queries import count
 
