@@ -84,7 +84,7 @@ class Screens:
             "draft": reverse("wagtailadmin_pages:edit", args=[item.pk]),
             LISTING: index.url,
         }
-        self.form = edit_form_data(self.get(admin, self.urls["edit"], 200)[2], item)
+        self.form = edit_form_data(self.get(admin, self.urls["edit"], 200)[2].content, item)
 
     def measure(self):
         """{screen: its median time in ms}, {screen: its most queries} over RUNS rounds, after
@@ -112,8 +112,11 @@ class Screens:
             "preview": self.get(admin, urls["preview"], 200),
             "draft": self.post(urls["draft"], 302),
         }
-        if b'"is_valid": true' not in found["preview_form"][2]:
-            sys.exit(f"The preview did not take the edit form: {found['preview_form'][2][:500]}")
+        if b'"is_valid": true' not in found["preview_form"][2].content:
+            sys.exit(f"The preview did not take the edit form: {found['preview_form'][2].content}")
+        # Saved, the editor comes back to the page (a lost session would redirect elsewhere).
+        if found["draft"][2]["Location"] != urls["edit"]:
+            sys.exit(f"Saving the draft went to {found['draft'][2]['Location']}")
         with override_settings(PAGE_CACHE_SECONDS=0):
             found[LISTING] = self.get(self.reader, urls[LISTING], 200)
         return {label: (elapsed, queries) for label, (elapsed, queries, _) in found.items()}
@@ -134,7 +137,7 @@ class Screens:
             sys.exit(
                 f"{url} answered {response.status_code}, not {status}: {response.content[:500]}"
             )
-        return elapsed, len(queries), response.content
+        return elapsed, len(queries), response
 
     def first_pages(self):
         """The children that the explorer's and the chooser's first pages show."""
