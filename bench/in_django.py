@@ -1,5 +1,5 @@
-"""The benchmark's steps that run inside the site: building the archive, counting queries, and
-publishing a news item while the site is under load (bench/recovery.py).
+"""The benchmark's steps that run inside the site: building the archive, counting queries,
+measuring the admin, and publishing a news item while the site is under load (bench/recovery.py).
 bench/run.py runs them as `python -m bench.in_django <step>` with the production settings and
 the bench's own database in the environment. Progress goes to standard error; standard output
 carries the site's JSON log lines."""
@@ -34,6 +34,11 @@ def main():
         "input, and write its moment (time.time()) and address as JSON",
     )
     publishing.add_argument("--output", type=Path, required=True)
+    admin = steps.add_parser(
+        "admin", help="time the admin's screens as a moderator, count their queries; as JSON"
+    )
+    admin.add_argument("--host", required=True, help="the Host header the server answers to")
+    admin.add_argument("--output", type=Path, required=True)
     args = parser.parse_args()
 
     django.setup()
@@ -42,6 +47,10 @@ def main():
         from bench.archive import build
 
         build(args.items, args.events, args.images, args.documents, args.seed, log=sys.stderr)
+    elif args.step == "admin":
+        from bench.admin import measure
+
+        args.output.write_text(json.dumps(measure(args.host), indent=2))
     elif args.step == "count":
         from bench.queries import count
 

@@ -29,7 +29,7 @@ import psycopg
 import redis
 from psycopg import sql
 
-from bench import recovery
+from bench import admin_report, recovery
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -98,21 +98,37 @@ def main():
         env,
     )
     queries = json.loads(counted.read_text())
+    timed = STATE / "admin.json"
+    step(
+        "Timing the admin's screens in-process, as a moderator",
+        [PYTHON, "-m", "bench.in_django", "admin", "--host", f"127.0.0.1:{args.port}"]
+        + ["--output", str(timed)],
+        env,
+    )
+    admin = json.loads(timed.read_text())
     static = {label: [f"/static/bench/{name}"] for label, name in queries["probes"].items()}
     paths = {**queries["urls"], **static}
 
     cold = measure(args, env, paths, "cold", page_cache_seconds="0")
     warm = measure(args, env, paths, "warm", page_cache_seconds=None)
     recovered = recovery.measure(args, env, queries["urls"])
-    results = {"queries": queries, "cold": cold, "warm": warm, "recovery": recovered}
+    results = {
+        "queries": queries,
+        "admin": admin,
+        "cold": cold,
+        "warm": warm,
+        "recovery": recovered,
+    }
     (STATE / "results.json").write_text(json.dumps(results, indent=2))
 
     pages = page_names(queries)
     print()
     print(table(args, pages, queries, cold, warm))
     print()
+    print(admin_report.table(admin))
+    print()
     failed = report_targets(pages, queries, cold, warm)
-    for passed, text in recovery.checks(recovered):
+    for passed, text in [*admin_report.checks(admin), *recovery.checks(recovered)]:
         print(f"  {'PASS' if passed else 'FAIL'}  {text}")
         failed = failed or not passed
     sys.exit(1 if failed else 0)

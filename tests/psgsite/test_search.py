@@ -189,3 +189,25 @@ def test_on_postgresql_the_sites_queries_use_no_parallel_workers():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_on_postgresql_saving_a_page_refreshes_the_title_norms_from_an_index(news_index):
+    """After each save, Wagtail's backend averages the title length of every index entry and
+    updates the new entries' norms: both are answered from psgsite/migrations' index on the
+    norm, which holds the titles, rather than by reading the whole table (the planner is told to
+    avoid that where it can; with this table's few rows it would otherwise read it anyway)."""
+    story = NewsPageFactory(parent=news_index, title="Mining in Cajamarca")
+    with CaptureQueriesContext(connection) as queries:
+        story.save_revision().publish()
+    norms = [q["sql"] for q in queries if "wagtailsearch_indexentry" in q["sql"]]
+    norms = [sql for sql in norms if '"title_norm"' in sql or "AVG(" in sql]
+    # The average and the update, once for each of the page's saves.
+    assert {sql.split(" ", 1)[0] for sql in norms} == {"SELECT", "UPDATE"}, norms
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in norms:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "psgsite_indexentry_title_norm" in plan, plan
