@@ -77,6 +77,8 @@ def with_listing_fields(pages, types=None):
         found = [
             Subquery(model.objects.filter(pk=OuterRef("pk")).values(field)[:1]) for model in tables
         ]
+        if not found:
+            return Value(None, output_field=output_field)
         return Coalesce(*found, Value(None), output_field=output_field)
 
     return pages.annotate(

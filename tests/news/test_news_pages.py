@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
-from news.models import EventPage, Topic
+from news.models import EventPage, NewsItemPage, Topic
 from tests.editorial import edit_form
 from tests.factories import (
     DocumentFactory,
@@ -259,6 +259,27 @@ class TestArticleExtras:
             "Two shared, newer",
             "Two shared, older",
             "One shared, newest",
+        ]
+
+    def test_related_stories_are_chosen_among_the_newest_that_share_a_topic(
+        self, client, news_index, monkeypatch
+    ):
+        """However large the archive, only the newest items that share a topic are weighed: an
+        old item sharing more topics gives way to newer ones beyond that many."""
+        monkeypatch.setattr(NewsItemPage, "RELATED_CANDIDATES", 3)
+        page = with_topics(NewsPageFactory(parent=news_index, title="This one"), "Mining", "Water")
+        for title, day, topics in [
+            ("Both, oldest", 1, ["Mining", "Water"]),
+            ("One, older", 2, ["Mining"]),
+            ("One, newer", 3, ["Water"]),
+            ("Both, newest", 4, ["Mining", "Water"]),
+        ]:
+            item = NewsPageFactory(parent=news_index, title=title, date=datetime.date(2014, 1, day))
+            with_topics(item, *topics)
+        assert related_titles(soup(client.get(page.url))) == [
+            "Both, newest",
+            "One, newer",
+            "One, older",
         ]
 
     def test_related_stories_are_never_the_page_itself_drafts_or_private_pages(
