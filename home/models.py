@@ -243,14 +243,10 @@ class HomePage(SitePage):
     def featured_pages(self):
         """The live, public featured pages in the editor's order, with the summary and listing
         image of their own types (in the one query) and the images' renditions (in one more)."""
-        teasers = self.teasers.filter(page=OuterRef("pk")).order_by("sort_order")
-        featured = list(
-            with_listing_fields(
-                site_pages().filter(pk__in=self.teasers.values("page_id")).live().public()
-            )
-            .annotate(teaser_order=Subquery(teasers.values("sort_order")[:1]))
-            .order_by("teaser_order")
-        )
+        # The teasers of a revision (a preview, the history) are in memory, not in the database.
+        ids = [teaser.page_id for teaser in self.teasers.all()]
+        found = with_listing_fields(site_pages().filter(pk__in=ids).live().public()).in_bulk()
+        featured = [found[pk] for pk in ids if pk in found]
         with_image = [page for page in featured if page.listing_image_id]
         image_ids = {page.listing_image_id for page in with_image}
         images = get_image_model().objects.prefetch_renditions().in_bulk(image_ids)

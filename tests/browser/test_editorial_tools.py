@@ -95,14 +95,23 @@ def type_in_the_editor(page, site, story, words):
     # The editor notes the form as it was loaded before it watches for edits (the event below);
     # typed before then, the words would count as loaded and never be saved.
     expect(page.locator("html[data-watching-edits]")).to_have_count(1)
-    summary = page.locator("#id_summary")
-    summary.press("End")
-    summary.press_sequentially(words)
-    text = page.locator("[data-contentpath='body'] [contenteditable=true]").first
-    text.click()
-    page.keyboard.press("End")
-    page.keyboard.type(words)
-    expect(text).to_contain_text(words.strip())
+    # Waits for the autosave that carries both changes (the words in the summary and in the
+    # body): one sent after the summary alone may come back while the body is being typed, and
+    # leaving then would lose the body's words.
+    with page.expect_response(
+        lambda response: (
+            response.request.method == "POST"
+            and (response.request.post_data_buffer or b"").count(words.strip().encode()) >= 2
+        )
+    ):
+        summary = page.locator("#id_summary")
+        summary.press("End")
+        summary.press_sequentially(words)
+        text = page.locator("[data-contentpath='body'] [contenteditable=true]").first
+        text.click()
+        page.keyboard.press("End")
+        page.keyboard.type(words)
+        expect(text).to_contain_text(words.strip())
     indicator = page.locator("#w-autosave-indicator")
     expect(indicator.get_by_text("Saved", exact=True)).to_be_visible()
 
