@@ -2,6 +2,7 @@
 refused, a history without a flood of autosaves, a compare view that names blocks, and the
 launch checklist on a moderator's dashboard."""
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from home.models import SiteSettings
 from news.models import NewsPage
 from psgsite.roles import EDITORS, MODERATORS, set_up_roles
 from tests.browser.conftest import log_in
+from tests.conftest import wait_until
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -95,25 +97,25 @@ def type_in_the_editor(page, site, story, words):
     # The editor notes the form as it was loaded before it watches for edits (the event below);
     # typed before then, the words would count as loaded and never be saved.
     expect(page.locator("html[data-watching-edits]")).to_have_count(1)
-    # Waits for the autosave that carries both changes (the words in the summary and in the
-    # body): one sent after the summary alone may come back while the body is being typed, and
-    # leaving then would lose the body's words.
-    with page.expect_response(
-        lambda response: (
-            response.request.method == "POST"
-            and (response.request.post_data_buffer or b"").count(words.strip().encode()) >= 2
-        )
-    ):
-        summary = page.locator("#id_summary")
-        summary.press("End")
-        summary.press_sequentially(words)
-        text = page.locator("[data-contentpath='body'] [contenteditable=true]").first
-        text.click()
-        page.keyboard.press("End")
-        page.keyboard.type(words)
-        expect(text).to_contain_text(words.strip())
+    summary = page.locator("#id_summary")
+    summary.press("End")
+    summary.press_sequentially(words)
+    text = page.locator("[data-contentpath='body'] [contenteditable=true]").first
+    text.click()
+    page.keyboard.press("End")
+    page.keyboard.type(words)
+    expect(text).to_contain_text(words.strip())
+    # An autosave sent after the summary alone may come back while the body is being typed:
+    # the draft is waited for until it holds both, or leaving would lose the body's words.
+    assert wait_until(lambda: draft_holds(story, words.strip()))
     indicator = page.locator("#w-autosave-indicator")
     expect(indicator.get_by_text("Saved", exact=True)).to_be_visible()
+
+
+def draft_holds(story, words):
+    """Whether the page's latest draft has the words in both its summary and its body."""
+    content = NewsPage.objects.get(pk=story.pk).get_latest_revision().content
+    return words in content["summary"] and words in json.dumps(content["body"])
 
 
 def watch_for_edits(page):
