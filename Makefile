@@ -29,24 +29,31 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed check-services lint audit test-databases
 
 # Both suites run side by side, each on a test database of its own, their output kept apart and
-# shown in turn when all are done. The PostgreSQL suite goes in two halves (tests/psgsite and the
-# rest), so that three runs share the machine's cores to the end rather than one running alone.
-PG_SITE_TESTS := tests/psgsite
+# shown in turn when all are done. Each goes in two halves (tests/psgsite and the rest), so that
+# four runs share the machine's cores to the end rather than one running alone at the last.
+SITE_TESTS := tests/psgsite
 test-databases: $(VENV)/.installed
 	@echo "==> Tests on SQLite and on PostgreSQL ($(PG_URL)), side by side"
 	@mkdir -p .local
-	@$(MAKE) --no-print-directory test-sqlite > .local/test-sqlite.log 2>&1 & sqlite=$$!; \
-	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="$(PG_SITE_TESTS)" \
-		> .local/test-postgres-site.log 2>&1 & site=$$!; \
-	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="--ignore=$(PG_SITE_TESTS)" \
+	@$(MAKE) --no-print-directory test-sqlite PYTEST_ARGS="$(SITE_TESTS)" \
+		> .local/test-sqlite-site.log 2>&1 & sqlite_site=$$!; \
+	$(MAKE) --no-print-directory test-sqlite PYTEST_ARGS="--ignore=$(SITE_TESTS)" \
+		> .local/test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="$(SITE_TESTS)" \
+		> .local/test-postgres-site.log 2>&1 & postgres_site=$$!; \
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="--ignore=$(SITE_TESTS)" \
 		> .local/test-postgres.log 2>&1; postgres=$$?; \
-	wait $$sqlite; sqlite=$$?; wait $$site; site=$$?; \
-	cat .local/test-sqlite.log .local/test-postgres-site.log .local/test-postgres.log; \
+	wait $$sqlite_site; sqlite_site=$$?; wait $$sqlite; sqlite=$$?; \
+	wait $$postgres_site; postgres_site=$$?; \
+	cat .local/test-sqlite-site.log .local/test-sqlite.log \
+		.local/test-postgres-site.log .local/test-postgres.log; \
 	summary() { grep -E '^=+ .*(passed|failed|error)' $$1 | tail -n 1; }; \
-	echo "==> SQLite: $$(summary .local/test-sqlite.log)"; \
-	echo "==> PostgreSQL, $(PG_SITE_TESTS): $$(summary .local/test-postgres-site.log)"; \
+	echo "==> SQLite, $(SITE_TESTS): $$(summary .local/test-sqlite-site.log)"; \
+	echo "==> SQLite, the rest: $$(summary .local/test-sqlite.log)"; \
+	echo "==> PostgreSQL, $(SITE_TESTS): $$(summary .local/test-postgres-site.log)"; \
 	echo "==> PostgreSQL, the rest: $$(summary .local/test-postgres.log)"; \
-	[ $$sqlite -eq 0 ] && [ $$site -eq 0 ] && [ $$postgres -eq 0 ]
+	[ $$sqlite_site -eq 0 ] && [ $$sqlite -eq 0 ] && [ $$postgres_site -eq 0 ] \
+		&& [ $$postgres -eq 0 ]
 
 lint: $(VENV)/.installed
 	@echo "==> Lint and checks"
@@ -72,8 +79,8 @@ audit: $(VENV)/.installed
 	exit $$status
 
 test-sqlite: $(VENV)/.installed
-	@echo "==> Tests on SQLite"
-	$(VENV)/bin/pytest
+	@echo "==> Tests on SQLite $(PYTEST_ARGS)"
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.installed
 	@echo "==> Tests on PostgreSQL ($(PG_URL)) $(PYTEST_ARGS)"
