@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from news.models import BriefingPage, NewsIndexPage, Topic
 from psgsite.roles import EDITORS, set_up_roles
 from tests.browser.conftest import log_in
+from tests.conftest import wait_until
 from tests.factories import BriefingPageFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -56,6 +57,11 @@ def test_an_editor_adds_a_briefing_and_picks_a_topic_from_the_list(site, browser
     expect(chosen).to_have_count(2)
     expect(chosen.filter(has_text="Waterjunk")).to_have_count(0)
 
+    # Wagtail's autosave makes the page a moment after the first change. Saving while that is
+    # on its way would make it twice: the draft is waited for, and the editor for its answer.
+    assert wait_until(lambda: BriefingPage.objects.filter(title="Briefing on water").exists())
+    indicator = editor.locator("#w-autosave-indicator")
+    expect(indicator.get_by_text("Saved", exact=True)).to_be_visible()
     with editor.expect_navigation():
         editor.get_by_role("button", name="Save draft").click()
     # Should a field be refused, its message names it.
