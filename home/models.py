@@ -1,3 +1,5 @@
+import copy
+
 from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
@@ -14,7 +16,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewR
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, SocialLinkBlock
-from .visibility import once_per_request, view_restrictions
+from .visibility import once_per_generation, view_restrictions
 
 
 class ListingFields(models.Model):
@@ -89,9 +91,9 @@ def with_listing_fields(pages, types=None):
 
 def top_pages(root):
     """The live, public pages just below the home page, with their summaries and listing
-    images (with_listing_fields), read once a request: the menu and the links of every page
-    (the join page, the news) come from them."""
-    return once_per_request(
+    images (with_listing_fields), read once a generation (home/visibility.py): the menu and
+    the links of every page (the join page, the news) come from them."""
+    return once_per_generation(
         ("top-pages", root.pk),
         lambda: list(
             with_listing_fields(
@@ -286,6 +288,17 @@ class SiteSettings(BaseSiteSetting):
     # Every page shows the logo, names a social image and links the privacy notice: loaded with
     # the settings themselves.
     select_related = ["logo", "social_image", "privacy_notice"]
+
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings, read once a generation (home/visibility.py); each request gets a
+        copy of its own, which Wagtail gives the request it is for."""
+        if site is None:
+            return super().for_site(site)  # raises DoesNotExist, as Wagtail's does
+        kept = once_per_generation(
+            ("site-settings", site.pk), lambda: super(SiteSettings, cls).for_site(site)
+        )
+        return copy.copy(kept)
 
     organisation_name = models.CharField(
         max_length=200,

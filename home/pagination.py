@@ -19,10 +19,14 @@ class KeysFirstPaginator(Paginator):
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
-def paginate(request, queryset, per_page):
+def paginate(request, queryset, per_page, count=None):
     """The page of results that ?page= asks for; a missing, malformed or out-of-range number
-    gives the first or last page rather than an error."""
+    gives the first or last page rather than an error. `count`, where the caller knows it, saves
+    counting the results."""
     paginator_class = KeysFirstPaginator if isinstance(queryset, QuerySet) else Paginator
-    page = paginator_class(queryset, per_page).get_page(request.GET.get("page"))
+    paginator = paginator_class(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: this is its value
+    page = paginator.get_page(request.GET.get("page"))
     read_parameter(request, "page", str(page.number))
     return page

@@ -1,18 +1,33 @@
-"""What a page reads several times while it is rendered, read once a request: which parts of the
-site are private, above all.
+"""What pages read again and again, read once: once a request, or once a generation.
 
 Wagtail reads every view restriction from the database each time a queryset is made `public()`,
 and again before it serves a page; a page built of menus, listings and related stories asked a
 dozen times. The site's own querysets (home.models.SitePageQuerySet) and pages (SitePage) read
 them here instead. What is read is kept for one request that only reads (GET, HEAD), and read
 afresh every time outside one, so that a view that changes pages never reads an old answer.
+
+What every page reads and only a change to the content alters (the site, its settings, the
+pages of the menu, the topics and years of the listings) is kept longer, in this process, for
+as long as the page cache's generation lasts: any such change starts a new one once it commits
+(psgsite/page_cache.py), and on every server where the cache is Redis. It is kept no later than
+the next change due by the clock (a scheduled publication, an expiry), as cached pages are, for
+a scheduler with a cache of its own. Where there is no generation (the cache is down) or the
+keeping is turned off (PAGE_DATA_KEPT, off in the tests, whose transactions never commit), each
+request reads its own.
 """
 
+import time
 from contextvars import ContextVar
 
-from wagtail.models import PageViewRestriction
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+
+from wagtail.models import PageViewRestriction, Site
 
 _request_memo = ContextVar("request_memo", default=None)
+# This process's: key -> (generation, until, value). A few dozen keys; the bound is a safety net.
+_kept = {}
+MOST_KEPT = 1000
 
 
 def once_per_request(key, read):
@@ -25,9 +40,59 @@ def once_per_request(key, read):
     return memo[key]
 
 
+def once_per_generation(key, read):
+    """read()'s answer, kept under key in this process until the content changes (see above).
+    read() must read only what a change to the content starts a new generation for."""
+    return once_per_request(key, lambda: _kept_for_generation(key, read))
+
+
+def _kept_for_generation(key, read):
+    if not settings.PAGE_DATA_KEPT or _request_memo.get() is None:
+        return read()
+    # Read before the data: data read after a change committed is never kept under the
+    # generation before it.
+    generation = once_per_request("generation", _current_generation)
+    if generation is None:
+        return read()
+    now = time.time()
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == generation and now < kept[1]:
+        return kept[2]
+    value = read()
+    until = _next_change_due(generation, now)
+    if until > now:
+        if len(_kept) >= MOST_KEPT:
+            _kept.clear()
+        _kept[key] = (generation, until, value)
+    return value
+
+
+def _current_generation():
+    from psgsite.page_cache import CACHE_ERRORS, current_generation  # it imports the models
+
+    try:
+        return current_generation()
+    except CACHE_ERRORS:
+        return None  # the page cache's middleware and /health/ report the outage
+
+
+def _next_change_due(generation, now):
+    from psgsite.page_cache import CACHE_ERRORS, next_change_due
+
+    try:
+        return next_change_due(generation, now)
+    except CACHE_ERRORS:
+        return now
+
+
+def forget_kept():
+    """Drops what this process keeps (the tests, whose database starts afresh each time)."""
+    _kept.clear()
+
+
 def view_restrictions():
     """Every page view restriction, with its page."""
-    return once_per_request(
+    return once_per_generation(
         "view-restrictions", lambda: list(PageViewRestriction.objects.select_related("page"))
     )
 
@@ -37,8 +102,21 @@ def is_public(page):
     return not any(page.path.startswith(r.page.path) for r in view_restrictions())
 
 
+def find_site(request):
+    """The site that answers the request (Site.find_for_request, which keeps it on the request),
+    kept for the generation; None for a host that the site does not serve."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # answered with a 400 further on
+    port = request.get_port()
+    return once_per_generation(("site", host, port), lambda: Site._find_for_request(request))
+
+
 class RequestMemoMiddleware:
-    """Keeps what once_per_request() reads during a GET or HEAD request for the rest of it."""
+    """Keeps what once_per_request() reads during a GET or HEAD request for the rest of it,
+    beginning with the page cache's generation where its middleware read it already, and the
+    site the request is for."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,8 +124,15 @@ class RequestMemoMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        token = _request_memo.set({})
+        memo = {}
+        generation = getattr(request, "page_cache_generation", None)
+        if generation is not None:
+            memo["generation"] = generation
+        token = _request_memo.set(memo)
         try:
+            site = find_site(request)
+            if site is not None:
+                request._wagtail_site = site
             return self.get_response(request)
         finally:
             _request_memo.reset(token)

@@ -119,6 +119,8 @@ class PageCacheMiddleware:
         try:
             found = page_cache().get_many([GENERATION_KEY, key])
             generation = found.get(GENERATION_KEY) or current_generation()
+            # For what the page reads once a generation (home/visibility.py).
+            request.page_cache_generation = generation
             entry = found.get(key)
             if is_fresh(entry, generation, now):
                 return cached_response(entry, "hit")

@@ -18,14 +18,17 @@ from django.test import override_settings
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
+from home.visibility import forget_kept
 from tests.factories import HomePageFactory, NewsIndexPageFactory
 
 
 @pytest.fixture(autouse=True)
 def empty_caches():
-    """Wagtail caches renditions by image id, and ids come round again in each test."""
+    """Wagtail caches renditions by image id, and ids come round again in each test; what pages
+    read once a generation (home/visibility.py) belongs to rows that are gone too."""
     for cache in caches.all():
         cache.clear()
+    forget_kept()
 
 
 def load_site_content():

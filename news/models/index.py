@@ -11,7 +11,7 @@ from wagtail.models import Page
 
 from home.models import SitePage
 from home.pagination import paginate
-from home.visibility import once_per_request
+from home.visibility import once_per_generation
 
 from ..calendar import calendar_response
 from ..feeds import FEED_TYPES, NewsFeed
@@ -60,8 +60,8 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
 
     @classmethod
     def live_index(cls):
-        """The live, public news index (the site has one), read once a request."""
-        return once_per_request("news-index", lambda: cls.objects.live().public().first())
+        """The live, public news index (the site has one), read once a generation."""
+        return once_per_generation("news-index", lambda: cls.objects.live().public().first())
 
     def news_items(self):
         """Everything the index lists, newest first, in one query: the rows that tell a news
@@ -213,7 +213,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         """The items and heading of one listing; Http404 where the filter names nothing or,
         for a topic or a year, finds nothing."""
         items, heading, _description = self.filtered_with_description(route, *args)
-        if route == "by_year" and not items.exists():
+        if route == "by_year" and args[0] not in self.years():
             raise Http404("No news from that year.")
         return items, heading
 
@@ -248,9 +248,13 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
 
     def listing(self, request, route, *args):
         items, heading, description = self.filtered_with_description(route, *args)
-        page_of_items = paginate(request, items.with_listing_images(), self.items_per_page)
-        if route == "by_year" and not page_of_items.paginator.count:
+        if route == "by_year" and args[0] not in self.years():
             raise Http404("No news from that year.")
+        # Counted once a generation: a count reads every item the listing has.
+        count = once_per_generation(("count", self.pk, route, *args), items.count)
+        page_of_items = paginate(
+            request, items.with_listing_images(), self.items_per_page, count=count
+        )
         subpath = self.reverse_subpage(route, args=list(args))
         canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
         context = {
@@ -325,7 +329,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         return urls
 
     def topics(self):
-        """The topics that live items carry, for the filter links, read once a request. Each
+        """The topics that live items carry, for the filter links, read once a generation. Each
         topic is looked up in its own items (there are a few dozen topics), so that the cost
         does not grow with the archive as a scan of every item's topics would."""
 
@@ -334,7 +338,11 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             carried = carried.filter(tagged_items__tag=models.OuterRef("pk"))
             return list(Topic.objects.filter(models.Exists(carried)).order_by("name"))
 
-        return once_per_request(("topics", self.pk), read)
+        return once_per_generation(("topics", self.pk), read)
 
     def years(self):
-        return [d.year for d in self.news_items().order_by().dates("date", "year", order="DESC")]
+        """The years that have items, newest first, read once a generation."""
+        return once_per_generation(
+            ("years", self.pk),
+            lambda: [d.year for d in self.news_items().order_by().dates("date", "year", "DESC")],
+        )

@@ -194,6 +194,11 @@ PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "3600"))
 # DJANGO_PAGE_CACHE_COALESCE=0 turns that off, for the benchmark to compare (bench/recovery.py).
 PAGE_CACHE_COALESCE = env("DJANGO_PAGE_CACHE_COALESCE", "1") != "0"
 
+# What every page reads and only a change to the content alters (the site, its settings, the
+# menu, the listings' topics and years) is kept in each process while the page cache's
+# generation lasts (home/visibility.py); DJANGO_PAGE_DATA_KEPT=0 turns that off.
+PAGE_DATA_KEPT = env("DJANGO_PAGE_DATA_KEPT", "1") != "0"
+
 # Security headers on every response; production.py adds HSTS and secure cookies.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -40,8 +40,10 @@ WHITENOISE_AUTOREFRESH = True
 # login lockout turn it back on.
 AXES_ENABLED = False
 # Tests change content inside transactions that never commit, so a page cache would never see
-# a new generation; the page cache's own tests turn it on.
+# a new generation; the page cache's own tests turn it on, with what pages read once a
+# generation (home/visibility.py).
 PAGE_CACHE_SECONDS = 0
+PAGE_DATA_KEPT = False
 
 # The browser tests' web server serves one test after another (tests/browser/server_reset.py).
 if os.environ.get("PSG_TEST_SERVER_MARK_FILE"):

@@ -9,6 +9,8 @@ import os
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 
+from home.visibility import forget_kept
+
 MARK_FILE = "PSG_TEST_SERVER_MARK_FILE"
 
 
@@ -25,5 +27,6 @@ class ForgetBetweenTestsMiddleware:
             ContentType.objects.clear_cache()
             for cache in caches.all():
                 cache.clear()
+            forget_kept()
             self.seen = current
         return self.get_response(request)

@@ -43,7 +43,8 @@ REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/8", "postgresql": "redis://127.0
 @pytest.fixture(params=["local memory", "redis"])
 def cache_on(request, settings, transactional_db):
     """The page cache turned on, in this process's memory as on a single server, or in Redis
-    as app servers share it."""
+    as app servers share it, with what pages read once a generation (home/visibility.py): every
+    change must show whether a page is rendered afresh or served."""
     if request.param == "redis":
         settings.CACHES = {
             **settings.CACHES,
@@ -54,6 +55,7 @@ def cache_on(request, settings, transactional_db):
             },
         }
     settings.PAGE_CACHE_SECONDS = 3600
+    settings.PAGE_DATA_KEPT = True
     page_cache().clear()
     yield
     page_cache().clear()
