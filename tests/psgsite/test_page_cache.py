@@ -21,7 +21,7 @@ from wagtail.models import Site
 from home.models import SiteSettings
 from news.models import EventPage, NewsPage
 from news.models.events import UNCONFIRMED_FOR
-from psgsite.page_cache import page_cache
+from psgsite.page_cache import new_generation, page_cache
 from tests.conftest import free_port, manage_py, wait_until
 from tests.editorial import edit_form, paragraph
 from tests.factories import (
@@ -315,6 +315,16 @@ class TestInvalidation:
             assert page_cache().get("generation") == before
         assert page_cache().get("generation") != before
         assert "Renamed inside a transaction" in text(reader.get(story.url))
+
+    def test_a_publication_starts_one_generation(self, site):
+        """Publishing saves the page, its revision and a log entry, each heard as a change; one
+        generation is enough for them all, or pages rendered between two would be for nothing."""
+        story = site["story"]
+        with transaction.atomic():
+            story.title = "Renamed once"
+            story.save_revision().publish()
+            pending = [call for _, call, _ in connection.run_on_commit if call is new_generation]
+        assert len(pending) == 1
 
 
 class TestChangesByTheClock:

@@ -1,0 +1,114 @@
+"""What every page reads and only a change to the content alters (the site, its settings, the
+view restrictions, the menu, the listings' topics, years and counts) is read once a generation
+(home/visibility.py): later renders do not ask for it, and a change shows at the next request
+whether the page cache is on or not, as for editors, who are never served from it. The changes
+are made with real transactions, as the admin makes them: a new generation starts only when a
+change commits."""
+
+import datetime
+
+import pytest
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import PageViewRestriction, Site
+
+from home.models import SiteSettings
+from tests.factories import AboutPageFactory, NewsIndexPageFactory, NewsPageFactory
+
+# Tables read only for what is kept once a generation, on a page with no listing.
+KEPT_TABLES = ("wagtailcore_site", "home_sitesettings", "wagtailcore_pageviewrestriction")
+
+
+@pytest.fixture
+def kept(settings, transactional_db):
+    """The page cache off (every page rendered, as for an editor), what pages read once a
+    generation kept, in this process's memory."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_DATA_KEPT = True
+
+
+@pytest.fixture
+def site(kept, home):
+    index = NewsIndexPageFactory(parent=home, slug="news", show_in_menus=True)
+    story = NewsPageFactory(parent=index, title="Conga mine", date=datetime.date(2013, 3, 1))
+    story.topics.add("Mining")
+    story.save_revision().publish()
+    SiteSettings.for_site(Site.objects.get(is_default_site=True))  # made on first use otherwise
+    return {"home": home, "index": index, "story": story}
+
+
+def queries_of(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response, [query["sql"] for query in queries.captured_queries]
+
+
+def reads(sql, table):
+    return any(f'"{table}"' in query for query in sql)
+
+
+def test_a_page_rendered_again_asks_the_database_for_its_page_alone(client, site):
+    about = AboutPageFactory(parent=site["home"], title="About us", show_in_menus=True)
+    _, first = queries_of(client, about.url)
+    _, again = queries_of(client, about.url)
+    assert all(reads(first, table) for table in KEPT_TABLES)
+    assert not any(reads(again, table) for table in KEPT_TABLES)
+    assert len(again) < len(first)
+
+
+def test_a_listing_rendered_again_does_not_count_its_items_or_read_their_years(client, site):
+    url = site["index"].url
+    _, first = queries_of(client, url)
+    _, again = queries_of(client, url)
+    assert any("COUNT(" in query for query in first)
+    assert not any("COUNT(" in query for query in again)
+    assert len(again) < len(first)
+
+
+def test_a_new_page_in_the_menu_shows_at_the_next_request(client, site):
+    assert "Campaigns" not in client.get("/").content.decode()
+    AboutPageFactory(parent=site["home"], title="Campaigns", show_in_menus=True)
+    for url in ["/", site["story"].url, site["index"].url]:
+        assert 'href="/campaigns/">Campaigns<' in client.get(url).content.decode(), url
+
+
+def test_changed_settings_show_at_the_next_request(client, site):
+    assert "Peru Support Group" in client.get("/").content.decode()
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.organisation_name = "Grupo de Apoyo al Perú"
+    settings.save()
+    assert "Grupo de Apoyo al Perú" in client.get(site["story"].url).content.decode()
+
+
+def test_a_section_made_private_leaves_the_menu_at_the_next_request(client, site):
+    members = AboutPageFactory(parent=site["home"], title="Members", show_in_menus=True)
+    assert 'href="/members/"' in client.get("/").content.decode()
+    PageViewRestriction.objects.create(page=members, restriction_type="password", password="x")
+    assert 'href="/members/"' not in client.get("/").content.decode()
+    assert "password" in client.get(members.url).content.decode().lower()
+
+
+def test_a_new_item_counts_and_gives_its_year_at_the_next_request(client, site):
+    index = site["index"]
+    assert client.get(index.url + "2019/").status_code == 404
+    first = client.get(index.url).context["items"].paginator.count
+    NewsPageFactory(parent=index, title="Las Bambas", date=datetime.date(2019, 5, 2))
+    assert client.get(index.url).context["items"].paginator.count == first + 1
+    assert "Las Bambas" in client.get(index.url + "2019/").content.decode()
+
+
+def test_with_the_cache_down_each_request_reads_its_own(client, site, settings):
+    """Nothing listens at the cache's address: no generation, so nothing is kept."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "psgsite.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
+    }
+    about = AboutPageFactory(parent=site["home"], title="About us", show_in_menus=True)
+    queries_of(client, about.url)
+    _, again = queries_of(client, about.url)
+    assert all(reads(again, table) for table in KEPT_TABLES)
+    AboutPageFactory(parent=site["home"], title="Campaigns", show_in_menus=True)
+    assert "Campaigns" in client.get(about.url).content.decode()
