@@ -257,15 +257,15 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         )
         subpath = self.reverse_subpage(route, args=list(args))
         canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
+        listing_url = self.get_url(request) + subpath
         context = {
             "items": page_of_items,
             "heading": heading,
             "topic_description": description,
             "canonical_url": canonical,
-            "listing_url": self.get_url(request) + subpath,
+            "listing_url": listing_url,
             "feeds": self.feed_links(request, route, *args, heading=heading),
-            "topics": self.topics(),
-            "years": self.years(),
+            "filters": self.filter_links(request, listing_url),
             "empty_text": self.EMPTY_TEXTS.get(args[0] if route == "by_kind" else route),
         }
         if route != "all_items":
@@ -276,6 +276,33 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         if route == "by_topic":
             context["topic"] = next(topic for topic in self.topics() if topic.slug == args[0])
         return self.render(request, context_overrides=context)
+
+    def filter_links(self, request, listing_url):
+        """The listing's filters, in groups: {"heading", "links": [{"title", "url", "current"}]};
+        the listing shows them twice (news/includes/listing_filters.html), and a listing has
+        fifty or so."""
+        base = self.get_url(request)
+
+        def link(title, route, *args):
+            url = base + self.reverse_subpage(route, args=list(args))
+            return {"title": title, "url": url, "current": url == listing_url}
+
+        groups = [
+            (
+                "Show",
+                [
+                    link("Everything", "all_items"),
+                    *(link(kind.capitalize(), "by_kind", kind) for kind in self.KINDS),
+                ],
+            ),
+            (
+                "Events",
+                [link("Upcoming events", "upcoming_events"), link("Past events", "past_events")],
+            ),
+            ("Topics", [link(topic.name, "by_topic", topic.slug) for topic in self.topics()]),
+            ("Years", [link(str(year), "by_year", year) for year in self.years()]),
+        ]
+        return [{"heading": heading, "links": links} for heading, links in groups if links]
 
     def canonical_url(self, request, route, *args, page=1):
         """The one address of a listing (and of its page, past the first)."""
