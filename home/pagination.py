@@ -19,14 +19,19 @@ class KeysFirstPaginator(Paginator):
         return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
-def paginate(request, queryset, per_page, count=None):
+def paginate(request, queryset, per_page):
     """The page of results that ?page= asks for; a missing, malformed or out-of-range number
-    gives the first or last page rather than an error. `count`, where the caller knows it, saves
-    counting the results."""
+    gives the first or last page rather than an error."""
     paginator_class = KeysFirstPaginator if isinstance(queryset, QuerySet) else Paginator
-    paginator = paginator_class(queryset, per_page)
-    if count is not None:
-        paginator.count = count  # a cached property: this is its value
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator_class(queryset, per_page).get_page(request.GET.get("page"))
     read_parameter(request, "page", str(page.number))
+    return page
+
+
+def paginate_by_keys(request, keys, rows, per_page):
+    """As paginate(), for a listing whose keys are known in its order (read once a generation:
+    home/visibility.py): the page's own rows are read by their keys from `rows`, which has the
+    same order, so that page 500 costs what page 1 does."""
+    page = paginate(request, keys, per_page)
+    page.object_list = list(rows.filter(pk__in=page.object_list)) if page.object_list else []
     return page

@@ -10,7 +10,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from home.models import SitePage
-from home.pagination import paginate
+from home.pagination import paginate, paginate_by_keys
 from home.visibility import once_per_generation
 
 from ..calendar import calendar_response
@@ -250,10 +250,13 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         items, heading, description = self.filtered_with_description(route, *args)
         if route == "by_year" and args[0] not in self.years():
             raise Http404("No news from that year.")
-        # Counted once a generation: a count reads every item the listing has.
-        count = once_per_generation(("count", self.pk, route, *args), items.count)
-        page_of_items = paginate(
-            request, items.with_listing_images(), self.items_per_page, count=count
+        # The listing's order, its items' keys, read once a generation: it gives the count, and
+        # a page is read by its keys, so that a deep page costs what the first does.
+        keys = once_per_generation(
+            ("keys", self.pk, route, *args), lambda: list(items.values_list("pk", flat=True))
+        )
+        page_of_items = paginate_by_keys(
+            request, keys, items.with_listing_images(), self.items_per_page
         )
         subpath = self.reverse_subpage(route, args=list(args))
         canonical = self.canonical_url(request, route, *args, page=page_of_items.number)
