@@ -165,15 +165,22 @@ def text(response):
     return response.content.decode()
 
 
-def test_readers_of_a_page_being_rendered_wait_for_it_and_it_is_rendered_once(
-    story, hold, pool, waiting
-):
+def readers_waiting_on_a_render(story, hold, pool, waiting):
+    """A new title published, one reader's render of the story held, and WAITERS more readers
+    waiting for it: (the held renders, the renderer's answer to come, the waiters')."""
     publish_title(story, "Conga mine suspended")
     renders = hold("news/news_page.html")
     renderer = pool.get(story.url)
     renders.wait_entered()
     waiters = [pool.get(story.url) for _ in range(WAITERS)]
     assert wait_until(lambda: waiting() == WAITERS, step=0.01)
+    return renders, renderer, waiters
+
+
+def test_readers_of_a_page_being_rendered_wait_for_it_and_it_is_rendered_once(
+    story, hold, pool, waiting
+):
+    renders, renderer, waiters = readers_waiting_on_a_render(story, hold, pool, waiting)
     renders.release()
 
     first = renderer.result(timeout=60)
@@ -280,12 +287,7 @@ def test_a_waiter_renders_the_page_itself_when_the_render_takes_too_long(
 def test_with_the_cache_down_while_readers_wait_every_page_is_served_uncached(
     story, redis_only, redis_server, hold, pool, waiting
 ):
-    publish_title(story, "Conga mine suspended")
-    renders = hold("news/news_page.html")
-    renderer = pool.get(story.url)
-    renders.wait_entered()
-    waiters = [pool.get(story.url) for _ in range(WAITERS)]
-    assert wait_until(lambda: waiting() == WAITERS, step=0.01)
+    renders, renderer, waiters = readers_waiting_on_a_render(story, hold, pool, waiting)
     redis_server.stop()
     renders.release()
     for future in [renderer, *waiters]:
