@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from wagtail.models import Page, Site
 
@@ -34,7 +35,9 @@ def main_menu(context):
         state = None
         if in_page and not in_section:
             state = "page" if page.pk == current.pk and not section else "true"
-        items.append({"url": url, "title": "Home" if page is root else page.title, "state": state})
+        items.append(
+            {"url": url, "title": gettext("Home") if page is root else page.title, "state": state}
+        )
         for key, title, subpath in sections:
             state = None
             if in_section and key == section:
@@ -57,7 +60,7 @@ def section_links(context):
     items = []
     for page in [root, *(page for page in top_pages(root) if page.show_in_menus)]:
         url = page.get_url(request)
-        items.append({"url": url, "title": "Home" if page is root else page.title})
+        items.append({"url": url, "title": gettext("Home") if page is root else page.title})
         sections = getattr(page.specific_class, "directory_sections", lambda: [])()
         items.extend({"url": url + subpath, "title": title} for _, title, subpath in sections)
     return {"items": items}
@@ -79,7 +82,7 @@ def breadcrumbs(context):
         above = page.get_ancestors().filter(depth__gte=2)
     ancestors = [
         {
-            "title": "Home" if ancestor.depth == 2 else ancestor.title,
+            "title": gettext("Home") if ancestor.depth == 2 else ancestor.title,
             "url": ancestor.get_url(request),
         }
         for ancestor in above

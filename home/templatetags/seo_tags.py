@@ -5,6 +5,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Site
 
@@ -21,8 +22,9 @@ DEFAULT_SOCIAL_IMAGE = {
     "path": "images/social-default.png",
     "width": 1200,
     "height": 630,
-    "alt": "Peru Support Group: human rights, indigenous rights and sustainable development "
-    "in Peru",
+    "alt": _(
+        "Peru Support Group: human rights, indigenous rights and sustainable development in Peru"
+    ),
 }
 
 
