@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -117,7 +118,7 @@ def _check_cache():
 
 
 SEARCH_QUERY_MAX_LENGTH = 200
-SEARCH_DESCRIPTION = (
+SEARCH_DESCRIPTION = _(
     "Search the Peru Support Group's news, numbered briefings, events and pages on human "
     "rights, indigenous rights and sustainable development in Peru."
 )
