@@ -17,6 +17,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from home.models import SiteSettings
 
@@ -51,7 +52,8 @@ def queue_application_emails(application, join_page, site):
             application=application,
             to=[application.email],
             reply_to=[secretary] if secretary else [],
-            subject=f"Your application to join the {site_settings.organisation_name}",
+            subject=gettext("Your application to join the %(organisation)s")
+            % {"organisation": site_settings.organisation_name},
             body=render_to_string("membership/emails/confirmation.txt", context),
         )
     ]

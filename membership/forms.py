@@ -5,6 +5,7 @@ import unicodedata
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -23,7 +24,7 @@ def started_token(at=None):
 
 class MembershipTypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}: £{obj.annual_fee:,.2f} a year"
+        return _("%(name)s: £%(fee)s a year") % {"name": obj.name, "fee": f"{obj.annual_fee:,.2f}"}
 
 
 class SpamGuardedForm(forms.Form):
@@ -32,7 +33,7 @@ class SpamGuardedForm(forms.Form):
     gave a bot away."""
 
     # Named like a field a bot would fill; hidden from people by CSS and from screen readers.
-    website = forms.CharField(required=False, max_length=200, label="Leave this empty")
+    website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -70,15 +71,16 @@ class ApplicationForm(SpamGuardedForm, forms.ModelForm):
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose a membership type.",
-            "invalid_choice": "That membership type is not on offer: choose one shown here.",
+            "required": _("Choose a membership type."),
+            "invalid_choice": _("That membership type is not on offer: choose one shown here."),
         },
     )
     consent = forms.BooleanField(
         required=True,
         error_messages={
-            "required": "We can only handle your application if you agree to us keeping "
-            "your details."
+            "required": _(
+                "We can only handle your application if you agree to us keeping your details."
+            )
         },
     )
 
@@ -86,12 +88,12 @@ class ApplicationForm(SpamGuardedForm, forms.ModelForm):
         model = MembershipApplication
         fields = MembershipApplication.APPLICANT_FIELDS
         labels = {
-            "full_name": "Full name",
-            "email": "Email address",
-            "address": "Postal address",
-            "phone": "Phone number (optional)",
-            "heard_about": "How did you hear about us?",
-            "news_opt_in": "Send me the PSG's news by email (you can stop it at any time)",
+            "full_name": _("Full name"),
+            "email": _("Email address"),
+            "address": _("Postal address"),
+            "phone": _("Phone number (optional)"),
+            "heard_about": _("How did you hear about us?"),
+            "news_opt_in": _("Send me the PSG's news by email (you can stop it at any time)"),
         }
         widgets = {
             "address": forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
@@ -100,15 +102,15 @@ class ApplicationForm(SpamGuardedForm, forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }
-        help_texts = {"email": "We will write to you at this address about your application."}
+        help_texts = {"email": _("We will write to you at this address about your application.")}
         error_messages = {
-            "full_name": {"required": "Enter your full name."},
+            "full_name": {"required": _("Enter your full name.")},
             "email": {
-                "required": "Enter your email address.",
-                "invalid": "Enter an email address like name@example.org.",
+                "required": _("Enter your email address."),
+                "invalid": _("Enter an email address like name@example.org."),
             },
-            "address": {"required": "Enter your postal address."},
-            "heard_about": {"required": "Tell us how you heard about the Peru Support Group."},
+            "address": {"required": _("Enter your postal address.")},
+            "heard_about": {"required": _("Tell us how you heard about the Peru Support Group.")},
         }
 
     def __init__(self, *args, **kwargs):
@@ -126,7 +128,7 @@ class ApplicationForm(SpamGuardedForm, forms.ModelForm):
 
 def normalise_email(address):
     """The domain in small letters, as mail systems treat it; the part before the @ as typed."""
-    local, _, domain = address.strip().rpartition("@")
+    local, _at, domain = address.strip().rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
@@ -139,7 +141,7 @@ def single_line(value):
     # Control characters and Unicode's line and paragraph separators: each breaks a line
     # somewhere, in an email header or in a mail program's display.
     if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
-        raise forms.ValidationError("Enter this on one line.")
+        raise forms.ValidationError(_("Enter this on one line."))
 
 
 # A web address, an email address, or a domain name ("example.org", with any of the full stops
@@ -151,7 +153,7 @@ def no_address_in_name(value):
     """The name is the one thing people type that the confirmation email repeats, to an address
     anyone can give: it must not carry a link to somewhere else."""
     if ADDRESS_IN_NAME.search(value):
-        raise forms.ValidationError("Enter your name without a web or email address.")
+        raise forms.ValidationError(_("Enter your name without a web or email address."))
 
 
 class InterestForm(SpamGuardedForm):
@@ -162,25 +164,25 @@ class InterestForm(SpamGuardedForm):
     field_order = ["full_name", "email", "message", "consent"]
 
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Enter your full name."},
+        error_messages={"required": _("Enter your full name.")},
         validators=[single_line, no_address_in_name],
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="We will write to you at this address when applications open.",
+        help_text=_("We will write to you at this address when applications open."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.org.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.org."),
         },
         validators=[single_line],
     )
     message = forms.CharField(
-        label="Anything you would like to tell us (optional)",
+        label=_("Anything you would like to tell us (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -188,8 +190,9 @@ class InterestForm(SpamGuardedForm):
     consent = forms.BooleanField(
         required=True,
         error_messages={
-            "required": "We can only write to you if you agree to us keeping your name and "
-            "email address."
+            "required": _(
+                "We can only write to you if you agree to us keeping your name and email address."
+            )
         },
     )
 

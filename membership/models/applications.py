@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class MembershipTypeQuerySet(models.QuerySet):
@@ -12,9 +13,10 @@ class MembershipType(models.Model):
     """A kind of membership on offer, with its fee and how to pay it: staff keep these."""
 
     class PaymentMethod(models.TextChoices):
-        BANK_TRANSFER = "bank_transfer", "Bank transfer"
-        STANDING_ORDER = "standing_order", "Standing order"
-        PAYMENT_LINK = "payment_link", "Payment link"
+        # The labels are the applicant's too: "by bank transfer" on the thank-you page and email.
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        STANDING_ORDER = "standing_order", _("Standing order")
+        PAYMENT_LINK = "payment_link", _("Payment link")
 
     name = models.CharField(max_length=100, unique=True)
     annual_fee = models.DecimalField(

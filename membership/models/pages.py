@@ -3,6 +3,8 @@ from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -31,7 +33,18 @@ DEFAULT_NEXT_STEPS = (
 )
 
 
-SPAM_ERROR = "Please check your details and send the form again."
+SPAM_ERROR = gettext_lazy("Please check your details and send the form again.")
+# What a person is told when their connection has sent too many of one kind of form.
+OVER_LIMIT_ERRORS = {
+    "applications": gettext_lazy(
+        "We have received too many applications from your connection in the last hour. "
+        "Please try again later."
+    ),
+    "registrations": gettext_lazy(
+        "We have received too many registrations from your connection in the last hour. "
+        "Please try again later."
+    ),
+}
 
 
 class JoinPage(RoutablePageMixin, ListingFields, SitePage):
@@ -151,11 +164,7 @@ class JoinPage(RoutablePageMixin, ListingFields, SitePage):
         honeypot (thanked, as if it had worked), the start time, then the fields. Returns the
         answer for a form refused, None for one to store."""
         if over_limit(request, kind):
-            form.add_error(
-                None,
-                f"We have received too many {kind} from your connection in the last hour. "
-                "Please try again later.",
-            )
+            form.add_error(None, OVER_LIMIT_ERRORS[kind])
             return render(form, status=429)
         spam = form.spam_reason()
         if spam == "honeypot":
@@ -182,8 +191,10 @@ class JoinPage(RoutablePageMixin, ListingFields, SitePage):
         return self.render_form(
             request,
             interest_form=form,
-            notice="Applications have closed for now, so your application was not sent. "
-            "Register your interest and we will write to you when they open again.",
+            notice=_(
+                "Applications have closed for now, so your application was not sent. "
+                "Register your interest and we will write to you when they open again."
+            ),
         )
 
     def render_form(self, request, form=None, interest_form=None, status=200, notice=None):
