@@ -4,8 +4,9 @@ from icalendar import Calendar, Event
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-CALENDAR_NAME = "Peru Support Group events"
+CALENDAR_NAME = _("Peru Support Group events")
 
 
 def calendar_response(request, events, filename=None):
@@ -15,7 +16,7 @@ def calendar_response(request, events, filename=None):
     calendar.add("prodid", "-//Peru Support Group//Website//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", CALENDAR_NAME)
+    calendar.add("x-wr-calname", str(CALENDAR_NAME))
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
     for event in events:
         if event.start is not None:

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 # The formats readers can follow a listing in: name in the URL -> (label, content type).
 FEED_TYPES = {"rss": ("RSS", "application/rss+xml"), "atom": ("Atom", "application/atom+xml")}
@@ -36,7 +37,7 @@ class NewsFeed(Feed):
     def description(self):
         # Readers take the channel's description as HTML, like each item's: the intro is text.
         return escape(
-            self._description or "News, briefings and events from the Peru Support Group."
+            self._description or _("News, briefings and events from the Peru Support Group.")
         )
 
     def items(self):

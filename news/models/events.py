@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -145,7 +146,11 @@ class EventPage(RoutablePageMixin, NewsItemPage):
     class Meta:
         verbose_name = "event"
 
-    kind_label = "Event"
+    is_event = True
+
+    @property
+    def kind_label(self):
+        return _("Event")
 
     # The main menu marks Events, not News, on an event's page.
     menu_section = "events"
@@ -155,7 +160,7 @@ class EventPage(RoutablePageMixin, NewsItemPage):
         from .index import NewsIndexPage  # the index imports this module
 
         events = NewsIndexPage.get_resolver().reverse("upcoming_events")
-        return [{"title": "Events", "url": parent_url + events}]
+        return [{"title": _("Events"), "url": parent_url + events}]
 
     @property
     def date_never_confirmed(self):

@@ -4,6 +4,8 @@ import datetime
 
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -45,17 +47,19 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
 
     items_per_page = 10
     KINDS = {
-        "news": ("News items", models.Q(newspage__is_briefing=False)),
-        "briefings": ("Briefings", models.Q(newspage__is_briefing=True)),
-        "events": ("Events", models.Q(eventpage__isnull=False)),
+        "news": (_("News items"), models.Q(newspage__is_briefing=False)),
+        "briefings": (_("Briefings"), models.Q(newspage__is_briefing=True)),
+        "events": (_("Events"), models.Q(eventpage__isnull=False)),
     }
+    # Each kind's name among the filter links, beside "Everything".
+    KIND_LINK_TITLES = {"news": _("News"), "briefings": _("Briefings"), "events": _("Events")}
 
     # What a listing says when it has nothing to list, by route or kind.
     EMPTY_TEXTS = {
-        "all_items": "There is no news yet.",
-        "news": "No news items yet.",
-        "briefings": "No briefings yet.",
-        "events": "No events yet.",
+        "all_items": _("There is no news yet."),
+        "news": _("No news items yet."),
+        "briefings": _("No briefings yet."),
+        "events": _("No events yet."),
     }
 
     @classmethod
@@ -124,7 +128,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             request,
             template="news/events.html",
             context_overrides={
-                "heading": "Upcoming events",
+                "heading": gettext("Upcoming events"),
                 "events": dated,
                 "unconfirmed": events.date_to_be_confirmed(),
                 "canonical_url": self.canonical_url(request, "upcoming_events"),
@@ -145,7 +149,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             request,
             template="news/events.html",
             context_overrides={
-                "heading": "Past events",
+                "heading": gettext("Past events"),
                 "events": page_of_events,
                 "past": True,
                 "canonical_url": canonical,
@@ -160,8 +164,11 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         as the menu has Events beside News."""
         trail = [{"title": self.title, "url": self.get_url(request)}]
         if past:
-            trail.append({"title": "Events", "url": self.url_of(request, "upcoming_events")})
-        return {"breadcrumbs": trail, "breadcrumb_current": "Past events" if past else "Events"}
+            trail.append(
+                {"title": gettext("Events"), "url": self.url_of(request, "upcoming_events")}
+            )
+        current = gettext("Past events") if past else gettext("Events")
+        return {"breadcrumbs": trail, "breadcrumb_current": current}
 
     @classmethod
     def feed_path(cls, feed_format="rss"):
@@ -180,7 +187,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
     def directory_sections(cls):
         """The listings offered among the site's main sections (on the page-not-found page)."""
         return [
-            ("briefings", "Briefings", cls.get_resolver().reverse("by_kind", "briefings")),
+            ("briefings", gettext("Briefings"), cls.get_resolver().reverse("by_kind", "briefings")),
             *cls.menu_sections(),
         ]
 
@@ -188,7 +195,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
     def menu_sections(cls):
         """Listings that the main menu shows beside this page's own entry: (key, title, path
         below this page). Pages in them say which they belong to (menu_section)."""
-        return [("events", "Events", cls.get_resolver().reverse("upcoming_events"))]
+        return [("events", gettext("Events"), cls.get_resolver().reverse("upcoming_events"))]
 
     def calendar_url(self, request, has_events=None):
         """The address of the events calendar to offer readers, or None while it holds no event
@@ -226,7 +233,8 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             if topic is None:
                 raise Http404("No news on that topic.")
             items = self.news_items().filter(tagged_items__tag=topic)
-            return items, f"Topic: {topic.name}", topic.description
+            heading = gettext("Topic: %(topic)s") % {"topic": topic.name}
+            return items, heading, topic.description
         return *self.filtered_by(route, *args), ""
 
     def filtered_by(self, route, *args):
@@ -243,7 +251,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             (year,) = args
             if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
                 raise Http404("No such year.")
-            return items.filter(date__year=year), f"News from {year}"
+            return items.filter(date__year=year), gettext("News from %(year)s") % {"year": year}
         raise ValueError(route)
 
     def listing(self, request, route, *args):
@@ -292,18 +300,27 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
 
         groups = [
             (
-                "Show",
+                pgettext("news filters", "Show"),
                 [
-                    link("Everything", "all_items"),
-                    *(link(kind.capitalize(), "by_kind", kind) for kind in self.KINDS),
+                    link(gettext("Everything"), "all_items"),
+                    *(
+                        link(title, "by_kind", kind)
+                        for kind, title in self.KIND_LINK_TITLES.items()
+                    ),
                 ],
             ),
             (
-                "Events",
-                [link("Upcoming events", "upcoming_events"), link("Past events", "past_events")],
+                gettext("Events"),
+                [
+                    link(gettext("Upcoming events"), "upcoming_events"),
+                    link(gettext("Past events"), "past_events"),
+                ],
             ),
-            ("Topics", [link(topic.name, "by_topic", topic.slug) for topic in self.topics()]),
-            ("Years", [link(str(year), "by_year", year) for year in self.years()]),
+            (
+                gettext("Topics"),
+                [link(topic.name, "by_topic", topic.slug) for topic in self.topics()],
+            ),
+            (gettext("Years"), [link(str(year), "by_year", year) for year in self.years()]),
         ]
         return [{"heading": heading, "links": links} for heading, links in groups if links]
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -99,6 +100,9 @@ class NewsItemPage(ListingFields, SitePage):
         if not hasattr(self, "_sorted_topics"):
             self._sorted_topics = sorted(self.topics.all(), key=lambda t: t.name.casefold())
         return self._sorted_topics
+
+    # Templates tell an event by this, not by its label, which is translated.
+    is_event = False
 
     @property
     def kind_label(self):
@@ -217,7 +221,9 @@ class NewsPage(NewsItemPage):
     def kind_label(self):
         if not self.is_briefing:
             return ""
-        return f"Briefing {self.issue_number}" if self.issue_number else "Briefing"
+        if self.issue_number:
+            return _("Briefing %(number)s") % {"number": self.issue_number}
+        return _("Briefing")
 
     def clean(self):
         super().clean()

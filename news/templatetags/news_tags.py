@@ -2,6 +2,7 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from home.visibility import is_public
 from news.feeds import FEED_TYPES
@@ -116,7 +117,7 @@ def share_links(url, title):
         return urlencode(parameters, quote_via=quote)
 
     return [
-        {"name": "Email", "url": "mailto:?" + query(subject=title, body=url), "new_tab": False},
+        {"name": _("Email"), "url": "mailto:?" + query(subject=title, body=url), "new_tab": False},
         *(
             {"name": name, "url": address, "new_tab": True}
             for name, address in [
