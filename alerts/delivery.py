@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wagtail.models import Page, Site
 
@@ -50,11 +52,11 @@ def organisation_name(site):
 
 def kind_label(kind, page):
     if kind == Kind.EVENT:
-        return "Event"
+        return _("Event")
     if kind == Kind.BRIEFING:
         number = getattr(page, "issue_number", None)
-        return f"Briefing {number}" if number else "Briefing"
-    return "News"
+        return _("Briefing %(number)s") % {"number": number} if number else _("Briefing")
+    return _("News")
 
 
 def item_for_email(page, kind):
@@ -62,9 +64,10 @@ def item_for_email(page, kind):
     start = getattr(page, "start", None) if kind == Kind.EVENT else None
     if kind == Kind.EVENT:
         when = (
-            dateformat.format(timezone.localtime(start), "l j F Y, H:i") + " (UK time)"
+            _("%(date)s (UK time)")
+            % {"date": dateformat.format(timezone.localtime(start), "l j F Y, H:i")}
             if start
-            else "Date to be confirmed"
+            else _("Date to be confirmed")
         )
     else:
         when = dateformat.format(page.date, "j F Y")
@@ -81,22 +84,28 @@ def reason(subscription, kind, topic_names):
     """Why this subscriber gets this item, in words: what of theirs it matched."""
     reasons = []
     if kind == Kind.EVENT and subscription.events:
-        reasons.append("events")
+        reasons.append(_("events"))
     if kind != Kind.EVENT and subscription.news:
-        reasons.append("all news and briefings")
+        reasons.append(_("all news and briefings"))
     elif kind == Kind.BRIEFING and subscription.briefings:
-        reasons.append("briefings")
+        reasons.append(_("briefings"))
     if topic_names:
-        label = "the topic" if len(topic_names) == 1 else "the topics"
-        reasons.append(f"{label} {join_words(topic_names)}")
+        reasons.append(topics_reason(topic_names))
     return join_words(reasons)
+
+
+def topics_reason(names):
+    return ngettext("the topic %(topics)s", "the topics %(topics)s", len(names)) % {
+        "topics": join_words(names)
+    }
 
 
 def join_words(words):
     words = list(words)
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    # Translators: the last two of a list, e.g. "events, briefings and the topic Mining".
+    return _("%(words)s and %(last)s") % {"words": ", ".join(words[:-1]), "last": words[-1]}
 
 
 class Links:
@@ -253,7 +262,7 @@ def render_alert(page, announcement, sender):
     item = item_for_email(page, announcement.kind)
     return Rendered.render(
         "alert",
-        f"{item['kind']}: {item['title']}",
+        _("%(kind)s: %(title)s") % {"kind": item["kind"], "title": item["title"]},
         {"item": item, "organisation": sender.organisation},
     )
 
@@ -425,23 +434,27 @@ def digest_reason(subscription):
     parts = [
         label
         for chosen, label in (
-            (subscription.news, "all news and briefings"),
-            (subscription.briefings and not subscription.news, "briefings"),
-            (subscription.events, "events"),
+            (subscription.news, _("all news and briefings")),
+            (subscription.briefings and not subscription.news, _("briefings")),
+            (subscription.events, _("events")),
         )
         if chosen
     ]
     topics = sorted((topic.name for topic in subscription.topics.all()), key=str.casefold)
     if topics:
-        parts.append(f"{'the topic' if len(topics) == 1 else 'the topics'} {join_words(topics)}")
+        parts.append(topics_reason(topics))
     return join_words(parts)
 
 
 def render_digest(items, sender):
     count = len(items)
-    noun = "item" if count == 1 else "items"
+    subject = ngettext(
+        "Your weekly digest from the %(organisation)s: %(count)s new item",
+        "Your weekly digest from the %(organisation)s: %(count)s new items",
+        count,
+    ) % {"organisation": sender.organisation, "count": count}
     return Rendered.render(
         "digest",
-        f"Your weekly digest from the {sender.organisation}: {count} new {noun}",
+        subject,
         {"items": items, "organisation": sender.organisation},
     )

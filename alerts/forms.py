@@ -1,20 +1,25 @@
 """The public forms of email alerts: subscribing, and changing what a subscription follows."""
 
 from django import forms
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from membership.forms import SpamGuardedForm, normalise_email, single_line
 from news.models import Topic
 
 from .models import Subscription
 
-NOTHING_CHOSEN = "Choose at least one thing to follow: all news, briefings, events or a topic."
+# Only marked here, and kept in English: where it is used, gettext() gives the request's language.
+NOTHING_CHOSEN = gettext_noop(
+    "Choose at least one thing to follow: all news, briefings, events or a topic."
+)
 
 # What a subscriber may follow besides topics, as the fields are named on every form.
 FOLLOW_FIELDS = ("news", "briefings", "events")
 FOLLOW_LABELS = {
-    "news": "All news and briefings",
-    "briefings": "Briefings",
-    "events": "Events",
+    "news": _("All news and briefings"),
+    "briefings": _("Briefings"),
+    "events": _("Events"),
 }
 FOLLOW_HINTS = {name: Subscription._meta.get_field(name).help_text for name in FOLLOW_FIELDS}
 
@@ -31,24 +36,25 @@ class ChoicesMixin:
     def add_choice_fields(self):
         for name in FOLLOW_FIELDS:
             self.fields[name] = forms.BooleanField(label=FOLLOW_LABELS[name], required=False)
+        not_on_list = _(
+            "One of the topics chosen is not on our list: choose from those shown here."
+        )
         self.fields["topics"] = TopicChoiceField(
             queryset=Topic.objects.order_by("name"),
             required=False,
             widget=forms.CheckboxSelectMultiple,
             error_messages={
-                "invalid_choice": "One of the topics chosen is not on our list: choose from "
-                "those shown here.",
-                "invalid_pk_value": "One of the topics chosen is not on our list: choose from "
-                "those shown here.",
+                "invalid_choice": not_on_list,
+                "invalid_pk_value": not_on_list,
             },
         )
         self.fields["frequency"] = forms.ChoiceField(
-            label="How often",
+            label=_("How often"),
             choices=Subscription.Frequency.choices,
             initial=Subscription.Frequency.IMMEDIATE,
             required=False,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": "Choose how often we should write to you."},
+            error_messages={"invalid_choice": _("Choose how often we should write to you.")},
         )
 
     def clean_frequency(self):
@@ -59,7 +65,7 @@ class ChoicesMixin:
         chosen = any(cleaned_data.get(name) for name in FOLLOW_FIELDS)
         if not chosen and not cleaned_data.get("topics") and "topics" not in self.errors:
             self.nothing_chosen = True
-            raise forms.ValidationError(NOTHING_CHOSEN, code="nothing_chosen")
+            raise forms.ValidationError(gettext(NOTHING_CHOSEN), code="nothing_chosen")
 
     def choices(self):
         """The cleaned choices, as the subscription stores them."""
@@ -77,13 +83,13 @@ class SubscribeForm(ChoicesMixin, SpamGuardedForm):
     (alerts/signup.py)."""
 
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.org.",
-            "max_length": "Enter an email address of at most 254 characters.",
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.org."),
+            "max_length": _("Enter an email address of at most 254 characters."),
         },
         validators=[single_line],
     )

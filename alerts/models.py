@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # What an unconfirmed subscription waits for its confirmation before it is deleted.
 UNCONFIRMED_FOR = timedelta(days=30)
@@ -59,18 +61,22 @@ class Subscription(models.Model):
     sent to it but the confirmation until it is confirmed."""
 
     class Frequency(models.TextChoices):
-        IMMEDIATE = "immediate", "An email for each item, as it is published"
-        WEEKLY = "weekly", "A weekly digest"
+        IMMEDIATE = "immediate", _("An email for each item, as it is published")
+        WEEKLY = "weekly", _("A weekly digest")
 
     email = models.EmailField(max_length=254)
     key = models.CharField(max_length=64, unique=True, default=new_key, editable=False)
     news = models.BooleanField(
-        "all news and briefings", default=False, help_text="Every news item and briefing."
+        "all news and briefings", default=False, help_text=_("Every news item and briefing.")
     )
     briefings = models.BooleanField(
-        "briefings", default=False, help_text="Each numbered briefing as it is published."
+        "briefings",
+        default=False,
+        help_text=_("Each numbered briefing as it is published."),
     )
-    events = models.BooleanField("events", default=False, help_text="Events as they are announced.")
+    events = models.BooleanField(
+        "events", default=False, help_text=_("Events as they are announced.")
+    )
     topics = models.ManyToManyField(
         "news.Topic",
         blank=True,
@@ -122,9 +128,9 @@ class Subscription(models.Model):
         parts = [
             label
             for chosen, label in (
-                (self.news, "All news and briefings"),
-                (self.briefings and not self.news, "Briefings"),
-                (self.events, "Events"),
+                (self.news, gettext("All news and briefings")),
+                (self.briefings and not self.news, gettext("Briefings")),
+                (self.events, gettext("Events")),
             )
             if chosen
         ]

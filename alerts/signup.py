@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wagtail.models import Site
 
@@ -93,11 +94,15 @@ def queue_emails(subscription, outcome):
     }
     if outcome == Outcome.ALREADY_SUBSCRIBED:
         template = "alerts/emails/already_subscribed"
-        subject = f"You already get email alerts from the {organisation}"
+        subject = _("You already get email alerts from the %(organisation)s") % {
+            "organisation": organisation
+        }
         context["manage_url"] = links.manage_url(subscription, root_url)
     else:
         template = "alerts/emails/confirm"
-        subject = f"Confirm your email alerts from the {organisation}"
+        subject = _("Confirm your email alerts from the %(organisation)s") % {
+            "organisation": organisation
+        }
         context["confirm_url"] = links.confirm_url(subscription, root_url)
     email = QueuedEmail(
         to=[subscription.email],

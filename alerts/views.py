@@ -7,6 +7,8 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -22,8 +24,8 @@ from .forms import FOLLOW_FIELDS, FOLLOW_HINTS, NOTHING_CHOSEN, ManageForm, Subs
 from .models import Subscription
 from .signup import subscribe as store_subscription
 
-SPAM_ERROR = "Please check your details and send the form again."
-META_DESCRIPTION = (
+SPAM_ERROR = _("Please check your details and send the form again.")
+META_DESCRIPTION = _(
     "Get our news, briefings and events on Peru by email, each as it is published or in a "
     "weekly digest."
 )
@@ -48,8 +50,10 @@ def subscribe(request):
     if over_limit(request):
         form.add_error(
             None,
-            "We have received too many subscriptions from your connection in the last hour. "
-            "Please try again later.",
+            gettext(
+                "We have received too many subscriptions from your connection in the last "
+                "hour. Please try again later."
+            ),
         )
         return render_subscribe(request, form, status=429)
     spam = form.spam_reason()
@@ -113,7 +117,7 @@ def choices_context(form):
         "form": form,
         "follow_fields": [(form[name], FOLLOW_HINTS[name]) for name in FOLLOW_FIELDS],
         "has_topics": bool(form.fields["topics"].choices),
-        "nothing_chosen": NOTHING_CHOSEN,
+        "nothing_chosen": gettext(NOTHING_CHOSEN),
     }
 
 

@@ -2,6 +2,8 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from membership.forms import started_token
 from news.models import EventPage, NewsIndexPage, NewsItemPage, NewsPage
@@ -13,6 +15,11 @@ register = template.Library()
 FOOTER_CHOICES = ("news", "briefings", "events")
 # What a news listing offers, by its route (news/models/index.py) and, for a kind, its kind.
 KIND_CHOICES = {"news": ("news",), "briefings": ("briefings", "news"), "events": ("events",)}
+KIND_HEADINGS = {
+    "news": _("Get all news and briefings by email"),
+    "briefings": _("Get briefings by email"),
+    "events": _("Get events by email"),
+}
 
 
 @register.inclusion_tag("alerts/includes/subscribe_form.html", takes_context=True)
@@ -29,7 +36,7 @@ def subscribe_form(context, place, page=None):
     elif place == "listing":
         heading, choices = listing_choices(request, context.get("topic"))
     else:
-        heading, choices = "News by email", [follow(name) for name in FOOTER_CHOICES]
+        heading, choices = gettext("News by email"), [follow(name) for name in FOOTER_CHOICES]
     for number, choice in enumerate(choices):
         choice["id"] = f"alerts-{place}-{number}"
         choice["checked"] = number == 0
@@ -68,9 +75,9 @@ def article_choices(page):
     """An item's own topics and the news of its kind."""
     topics = [topic_choice(topic) for topic in page.sorted_topics()]
     if isinstance(page, EventPage):
-        return "Get events by email", [follow("events"), *topics]
+        return gettext("Get events by email"), [follow("events"), *topics]
     kinds = ["briefings", "news"] if isinstance(page, NewsPage) and page.is_briefing else ["news"]
-    return "Get our news by email", [*topics, *(follow(name) for name in kinds)]
+    return gettext("Get our news by email"), [*topics, *(follow(name) for name in kinds)]
 
 
 def listing_choices(request, topic=None):
@@ -80,10 +87,11 @@ def listing_choices(request, topic=None):
     route = match.url_name if match else ""
     kwargs = match.kwargs if match else {}
     if route == "by_topic" and topic is not None:
-        return f"Get news on {topic.name} by email", [topic_choice(topic), follow("news")]
+        heading = gettext("Get news on %(topic)s by email") % {"topic": topic.name}
+        return heading, [topic_choice(topic), follow("news")]
     if route == "by_kind" and kwargs.get("kind") in KIND_CHOICES:
         names = KIND_CHOICES[kwargs["kind"]]
-        return f"Get {FOLLOW_LABELS[names[0]].lower()} by email", [follow(n) for n in names]
+        return KIND_HEADINGS[names[0]], [follow(n) for n in names]
     if route in ("upcoming_events", "past_events"):
-        return "Get events by email", [follow("events")]
-    return "Get our news by email", [follow(name) for name in FOOTER_CHOICES]
+        return gettext("Get events by email"), [follow("events")]
+    return gettext("Get our news by email"), [follow(name) for name in FOOTER_CHOICES]
