@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/psgsite
 
-.PHONY: run test lint audit test-databases test-sqlite test-postgres databases check-services bench bench-alerts lighthouse screenshots clean
+.PHONY: run test lint audit test-databases test-sqlite test-postgres databases check-services messages bench bench-alerts lighthouse screenshots clean
 
 # The virtual environment is rebuilt only when the dependencies change, so a second run starts in seconds.
 $(VENV)/.installed: pyproject.toml
@@ -86,6 +86,17 @@ test-postgres: $(VENV)/.installed
 	@echo "==> Tests on PostgreSQL ($(PG_URL)) $(PYTEST_ARGS)"
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The Spanish catalogue of the site's own words: brought up to date with the strings the code
+# and templates mark (new ones come untranslated, for a translator to fill in), then compiled.
+messages: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=psgsite.settings.test $(PY) manage.py makemessages --locale es \
+		$(MESSAGES_IGNORE) --no-obsolete --add-location file
+	DJANGO_SETTINGS_MODULE=psgsite.settings.test $(PY) manage.py compilemessages --locale es \
+		--ignore '.venv/*'
+
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*' --ignore '.local/*' \
+	--ignore 'design/*' --ignore 'templates/wagtailadmin/*' --ignore '*/admin/*'
+
 # PostgreSQL and Redis, for the tests and the benchmark: started (Redis installed) where missing.
 databases:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
@@ -95,8 +106,11 @@ databases:
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "==> Starting Redis"; \
 		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; sleep 1; }
 
-# The suite also needs Debian's chromium and Java (for the HTML validator).
+# The suite also needs Debian's chromium, Java (for the HTML validator) and gettext (to check
+# that the Spanish catalogue holds every string the site marks).
 check-services: databases
+	@command -v xgettext >/dev/null || { echo "==> Installing gettext for the translation checks"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 	@test -x /usr/bin/chromium || { echo "==> Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@command -v java >/dev/null || { echo "==> Installing Java for the HTML validator"; \

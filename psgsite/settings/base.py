@@ -139,6 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The site's own words in other languages (`make messages`): readers' pages, forms and emails.
+LOCALE_PATHS = [BASE_DIR / "psgsite" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
