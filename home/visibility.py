@@ -21,6 +21,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
 
 from wagtail.models import PageViewRestriction, Site
 
@@ -130,7 +131,10 @@ class RequestMemoMiddleware:
             memo["generation"] = generation
         token = _request_memo.set(memo)
         try:
-            site = find_site(request)
+            try:
+                site = find_site(request)
+            except DatabaseError:
+                site = None  # the view meets the failure itself: /health/ reports it
             if site is not None:
                 request._wagtail_site = site
             return self.get_response(request)
