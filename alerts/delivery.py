@@ -18,13 +18,14 @@ from django.db import transaction
 from django.db.models import F, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from wagtail.models import Page, Site
 
+from home.dates import long_date, long_datetime
 from home.models import SiteSettings
 from membership.models import QueuedEmail
 from news.models import NewsItemPage, Topic
@@ -64,13 +65,12 @@ def item_for_email(page, kind):
     start = getattr(page, "start", None) if kind == Kind.EVENT else None
     if kind == Kind.EVENT:
         when = (
-            _("%(date)s (UK time)")
-            % {"date": dateformat.format(timezone.localtime(start), "l j F Y, H:i")}
+            _("%(date)s (UK time)") % {"date": long_datetime(timezone.localtime(start))}
             if start
             else _("Date to be confirmed")
         )
     else:
-        when = dateformat.format(page.date, "j F Y")
+        when = long_date(page.date)
     return {
         "kind": kind_label(kind, page),
         "title": page.title,
