@@ -1,6 +1,10 @@
 import re
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+from home.models import SiteSettings
 
 register = template.Library()
 
@@ -23,3 +27,16 @@ def tel_href(number):
     if not digits:
         return ""
     return "tel:" + ("+" if number.strip().startswith("+") else "") + digits
+
+
+@register.simple_tag(takes_context=True)
+def privacy_notice_link(context):
+    """The words "privacy notice", linked to the live notice the site settings name (plain words
+    while there is none), to stand in a sentence that is translated whole: {% privacy_notice_link
+    as notice %}{% blocktranslate %}... as our {{ notice }} explains.{% endblocktranslate %}"""
+    words = gettext("privacy notice")
+    request = context.get("request")
+    notice = SiteSettings.for_request(request).privacy_notice if request is not None else None
+    if notice is None or not notice.live:
+        return words
+    return format_html('<a href="{}">{}</a>', notice.get_url(request), words)
