@@ -16,7 +16,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewR
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, SocialLinkBlock
-from .visibility import once_per_generation, view_restrictions
+from .visibility import active_locale, once_per_generation, view_restrictions
 
 
 class ListingFields(models.Model):
@@ -121,6 +121,16 @@ class SitePage(Page):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
+    @property
+    def localized(self):
+        """This page in the request's language where it is published in it, as Wagtail's; a
+        page already in that language is itself without asking the database for the locale."""
+        locale = active_locale()
+        if locale is None or locale.pk == self.locale_id:
+            return self
+        translation = self.get_translation_or_none(locale)
+        return translation if translation is not None and translation.live else self
+
 
 class ListingQuerySet(SitePageQuerySet):
     def with_listing_images(self):
@@ -186,7 +196,13 @@ class HomePage(SitePage):
         (by their slugs), and as its own type in one more, where Wagtail asks twice a level. The
         page found keeps its parent and the pages above it (route_ancestors, for the
         breadcrumbs). A page between that answers the rest of the path itself (a routable
-        page's own route, such as the news index's years) is given it, as Wagtail would."""
+        page's own route, such as the news index's years) is given it, as Wagtail would.
+
+        Nothing is served in a language the home page has not been published in: its address
+        (/es/...) is not found, rather than showing the English pages under it."""
+        locale = active_locale()
+        if locale is None or locale.pk != self.locale_id:
+            raise Http404
         if not path_components:
             return super().route(request, path_components)
         candidates = list(

@@ -22,8 +22,10 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
+from django.db.models import Q
+from django.utils.translation import get_language
 
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Locale, PageViewRestriction, Site
 
 _request_memo = ContextVar("request_memo", default=None)
 # This process's: key -> (generation, until, value). A few dozen keys; the bound is a safety net.
@@ -103,15 +105,56 @@ def is_public(page):
     return not any(page.path.startswith(r.page.path) for r in view_restrictions())
 
 
+def active_locale():
+    """The Locale of the language the request is in (its address names it), kept for the
+    generation; None where the site has no such locale, so nothing is offered in it."""
+    language = get_language()
+
+    def read():
+        try:
+            return Locale.objects.get_for_language(language)
+        except (Locale.DoesNotExist, LookupError):
+            return None
+
+    return once_per_generation(("locale", language), read)
+
+
 def find_site(request):
     """The site that answers the request (Site.find_for_request, which keeps it on the request),
-    kept for the generation; None for a host that the site does not serve."""
+    with its home page (root_page) in the request's language where it is published in it, as
+    its own type and with its locale; kept for the generation. None for a host that the site
+    does not serve.
+
+    Wagtail looks for the home page in the language (root_page.localized) for each page it
+    serves, reading the locale and, for a translation, the page twice more; the home page found
+    here is in the language already (SitePage.localized)."""
     try:
         host = request.get_host()
     except DisallowedHost:
         return None  # answered with a 400 further on
     port = request.get_port()
-    return once_per_generation(("site", host, port), lambda: Site._find_for_request(request))
+    language = get_language()
+
+    def read():
+        site = Site._find_for_request(request)
+        if site is not None:
+            site.root_page = _home_in_language(site.root_page, language)
+        return site
+
+    return once_per_generation(("site", host, port, language), read)
+
+
+def _home_in_language(root, language):
+    """The home page's live translation in the language, or else the home page itself, as its
+    own type with its locale, in one query."""
+    found = list(
+        root.specific_class.objects.select_related("locale")
+        .filter(translation_key=root.translation_key)
+        .filter(Q(pk=root.pk) | Q(locale__language_code=language, live=True))
+    )
+    return next((page for page in found if page.pk != root.pk), None) or next(
+        page for page in found if page.pk == root.pk
+    )
 
 
 class RequestMemoMiddleware:
@@ -137,6 +180,10 @@ class RequestMemoMiddleware:
                 site = None  # the view meets the failure itself: /health/ reports it
             if site is not None:
                 request._wagtail_site = site
+                # The request's locale, where the home page is in its language (active_locale).
+                locale = site.root_page.locale
+                if locale.language_code == get_language():
+                    memo[("locale", locale.language_code)] = locale
             return self.get_response(request)
         finally:
             _request_memo.reset(token)

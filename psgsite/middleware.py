@@ -1,8 +1,10 @@
 from csp.middleware import CSPMiddleware
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -32,4 +34,15 @@ class PrivateWhenLoggedInMiddleware:
         # Only a request with a session can be logged in; others are not made to read one.
         if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             patch_cache_control(response, private=True)
+        return response
+
+
+class PathLanguageMiddleware(LocaleMiddleware):
+    """The language the address names: Spanish under /es/, English everywhere else, whatever
+    the browser asks for (i18n_patterns without a prefix for the default language ignores it).
+    So a page does not vary with the reader's Accept-Language, and Django's own middleware's
+    Vary header, which would keep pages out of the page cache and shared caches, is not sent."""
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", get_language())
         return response

@@ -55,7 +55,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import BaseViewRestriction, Collection, Page, Revision, Site
+from wagtail.models import BaseViewRestriction, Collection, Locale, Page, Revision, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from membership.models import MembershipType
@@ -87,6 +87,7 @@ CONTENT_MODELS = (
     AbstractImage,
     AbstractDocument,
     Collection,
+    Locale,
     BaseViewRestriction,
     Tag,
     Topic,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
@@ -15,8 +16,6 @@ urlpatterns = [
     path("robots.txt", robots_txt),
     path("favicon.ico", favicon),
     path("health/", health, name="health"),
-    path("search/", search, name="search"),
-    path("alerts/", include("alerts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's password forms of private pages and documents, with a limit on wrong tries;
     # before Wagtail's own at the same addresses.
@@ -33,4 +32,10 @@ if settings.SERVE_MEDIA_FILES:
         re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# In each language: English at the addresses the site always had, Spanish under /es/.
+urlpatterns += i18n_patterns(
+    path("search/", search, name="search"),
+    path("alerts/", include("alerts.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -71,6 +71,25 @@ def news_index(home):
     return NewsIndexPageFactory(parent=home)
 
 
+def in_spanish(page, **fields):
+    """The page's Spanish translation, as wagtail-localize makes one (Wagtail's
+    copy_for_translation: its parent must be in Spanish already), with the fields given,
+    published."""
+    locale, _ = Locale.objects.get_or_create(language_code="es")
+    translation = page.specific.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.save_revision().publish()
+    translation.refresh_from_db()
+    return translation
+
+
+@pytest.fixture
+def spanish_home(home):
+    """The home page's Spanish translation, published: the site's pages under /es/."""
+    return in_spanish(home, title="Inicio", heading="Derechos humanos en el Perú")
+
+
 def test_database_url():
     """The test database's address, for processes of the site's own started by the tests."""
     db = connection.settings_dict

@@ -13,7 +13,7 @@ from wagtail.models import Page
 
 from home.models import SitePage
 from home.pagination import paginate, paginate_by_keys
-from home.visibility import once_per_generation
+from home.visibility import active_locale, once_per_generation
 
 from ..calendar import calendar_response
 from ..feeds import FEED_TYPES, NewsFeed
@@ -64,8 +64,13 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
 
     @classmethod
     def live_index(cls):
-        """The live, public news index (the site has one), read once a generation."""
-        return once_per_generation("news-index", lambda: cls.objects.live().public().first())
+        """The live, public news index in the request's language (the site has one in each),
+        read once a generation; None where there is none in it."""
+        locale = active_locale()
+        return once_per_generation(
+            ("news-index", locale and locale.pk),
+            lambda: locale and cls.objects.live().public().filter(locale=locale).first(),
+        )
 
     def news_items(self):
         """Everything the index lists, newest first, in one query: the rows that tell a news

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "about",
     "membership",
     "alerts",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "psgsite.page_cache.PageCacheMiddleware",
+    "psgsite.middleware.PathLanguageMiddleware",
     "home.visibility.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,7 +141,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# English at the addresses the site always had, Spanish under /es/ (psgsite/urls.py): the
+# language of a page is the one its address names, never the browser's (PathLanguageMiddleware).
+# Editors translate pages in the admin with wagtail-localize; a page is in Spanish only once its
+# translation is published.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("es", "Español")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A translation goes live when its translator publishes it, not when the original is published.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # The site's own words in other languages (`make messages`): readers' pages, forms and emails.
 LOCALE_PATHS = [BASE_DIR / "psgsite" / "locale"]
 TIME_ZONE = "Europe/London"

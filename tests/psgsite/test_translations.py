@@ -76,9 +76,9 @@ def test_the_catalogue_holds_every_string_the_site_marks(tmp_path, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_in_spanish_the_frame_of_every_page_speaks_spanish(client, home):
+def test_in_spanish_the_frame_of_every_page_speaks_spanish(client, spanish_home):
     with translation.override("es"):
-        html = client.get("/").content.decode()
+        html = client.get("/es/").content.decode()
         for english in ("Skip to main content", "Search the site"):
             spanish = translation.gettext(english)
             assert spanish != english
