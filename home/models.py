@@ -259,11 +259,24 @@ class HomePage(SitePage):
         return data
 
     def featured_pages(self):
-        """The live, public featured pages in the editor's order, with the summary and listing
-        image of their own types (in the one query) and the images' renditions (in one more)."""
+        """The live, public featured pages in the editor's order, each in the home page's
+        language (a page featured in another is shown by its live translation, and left out
+        where it has none), with the summary and listing image of their own types (in the one
+        query) and the images' renditions (in one more)."""
         # The teasers of a revision (a preview, the history) are in memory, not in the database.
         ids = [teaser.page_id for teaser in self.teasers.all()]
-        found = with_listing_fields(site_pages().filter(pk__in=ids).live().public()).in_bulk()
+        teased = Page.objects.filter(pk__in=ids, translation_key=OuterRef("translation_key"))
+        found = {
+            page.teased_id: page
+            for page in with_listing_fields(
+                site_pages()
+                .filter(locale_id=self.locale_id)
+                .annotate(teased_id=Subquery(teased.values("pk")[:1]))
+                .filter(teased_id__isnull=False)
+                .live()
+                .public()
+            )
+        }
         featured = [found[pk] for pk in ids if pk in found]
         with_image = [page for page in featured if page.listing_image_id]
         image_ids = {page.listing_image_id for page in with_image}

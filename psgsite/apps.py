@@ -12,9 +12,11 @@ class PsgsiteConfig(AppConfig):
 
         from .media_permissions import register as register_media_permissions
         from .page_cache import register_signal_handlers as register_page_cache
+        from .roles import register as register_roles
 
         register_media_permissions()
         register_page_cache()
+        register_roles()
         if "wagtail.contrib.frontend_cache" in settings.INSTALLED_APPS:
             from .frontend_cache import register_signal_handlers
 

@@ -26,6 +26,7 @@ from wagtail.models import (
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.signals import copy_for_translation_done
 
 from about.models import AboutPage
 from membership.models import JoinPage
@@ -65,11 +66,32 @@ TOPIC_PERMISSIONS = [f"{action}_topic" for action in ("add", "change", "delete")
 
 def editorial_sections():
     """The pages under whose subtree editors work: the news index, the join page and every
-    about page directly under the home page."""
+    about page directly under the home page, and their translations (the Spanish About us
+    under the Spanish home page), so that editors write in each language what they write in
+    English."""
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         return []
-    return list(site.root_page.get_children().type(NewsIndexPage, JoinPage, AboutPage))
+    sections = site.root_page.get_children().type(NewsIndexPage, JoinPage, AboutPage)
+    return list(
+        Page.objects.filter(translation_key__in=sections.values("translation_key")).order_by("path")
+    )
+
+
+def grant_on_translation(sender, source_obj, target_obj, **kwargs):
+    """A page's translation made after the roles were set up (a section translated later)
+    gets the rights each group holds on the page itself: rights go by the page tree, and the
+    translation is in a tree of its own."""
+    if not isinstance(source_obj, Page):
+        return
+    for grant in GroupPagePermission.objects.filter(page=source_obj):
+        GroupPagePermission.objects.get_or_create(
+            group_id=grant.group_id, page=target_obj, permission_id=grant.permission_id
+        )
+
+
+def register():
+    copy_for_translation_done.connect(grant_on_translation, dispatch_uid="roles-on-translation")
 
 
 @transaction.atomic
@@ -81,6 +103,13 @@ def set_up_roles():
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     moderators, _ = Group.objects.get_or_create(name=MODERATORS)
     secretaries, _ = Group.objects.get_or_create(name=MEMBERSHIP_SECRETARIES)
+    # wagtail-localize's "Translate": the translation is then written and published as any
+    # page is, under each group's rights on its section.
+    submit_translation = Permission.objects.get(
+        content_type__app_label="wagtail_localize", codename="submit_translation"
+    )
+    editors.permissions.add(submit_translation)
+    moderators.permissions.add(submit_translation)
     for group in (editors, moderators, secretaries):
         group.permissions.add(admin_access)
         # Images and documents are granted per collection below; model-wide permissions, which

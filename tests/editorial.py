@@ -36,6 +36,6 @@ class EditorialTestCase(TestCase):
         cls.editor = UserFactory(username="edna", groups=[EDITORS])
         cls.moderator = UserFactory(username="mo", groups=[MODERATORS])
         cls.secretary = UserFactory(username="sec", groups=[MEMBERSHIP_SECRETARIES])
-        cls.home = HomePage.objects.get()
+        cls.home = HomePage.objects.get(slug="home")
         cls.index = NewsIndexPage.objects.get()
         cls.story = NewsPage.objects.get(slug="minas-conga-referendum-plans-disputed")

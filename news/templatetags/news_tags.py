@@ -1,7 +1,9 @@
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.conf import settings
 from django.db.models import prefetch_related_objects
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from home.visibility import is_public
@@ -20,11 +22,18 @@ def home_news(context, lead_story_id=None):
     """What the home page shows of the news, each part in a query of its own whatever the size
     of the archive: the lead story (the pinned one while it is live and public, else the
     newest news item or briefing), the latest news items, briefings and upcoming events without
-    it, the addresses of their listings, feeds and calendar, and the join page."""
+    it, the addresses of their listings, feeds and calendar, and the join page. In a language
+    the news is not published in, only the address of the news in the site's own language
+    (main_language_url)."""
     request = context["request"]
     index = NewsIndexPage.live_index()
     news = {}
     if index is None:
+        if get_language() != settings.LANGUAGE_CODE:
+            with override(settings.LANGUAGE_CODE):
+                main = NewsIndexPage.live_index()
+                if main is not None:
+                    news["main_language_url"] = main.get_url(request)
         return news
     stories = (
         NewsPage.objects.child_of(index)

@@ -1,5 +1,6 @@
 from django import template
 
+from psgsite import admin_translation
 from psgsite.admin_history import autosave_summary as summary
 
 register = template.Library()
@@ -8,3 +9,8 @@ register = template.Library()
 @register.simple_tag
 def autosave_summary(log_entry):
     return summary(log_entry)
+
+
+@register.simple_tag(takes_context=True)
+def can_submit_translation(context, page):
+    return admin_translation.can_submit(page, context["request"].user)

@@ -163,7 +163,7 @@ def test_with_a_logo_the_header_shows_it_beside_the_name(client, admin_client, c
 
 
 def test_every_page_has_a_join_button_leading_to_the_join_page(client, content):
-    join_url = JoinPage.objects.get().url
+    join_url = JoinPage.objects.get(slug="join").url
     for url in [*PAGES, "/no-such-page/"]:
         html = client.get(url).content.decode()
         header = section(html, '<header class="site-header">', "</header>")
@@ -180,7 +180,7 @@ def test_the_footer_invites_readers_to_join_except_on_the_join_page(client, cont
 
 
 def test_without_a_live_join_page_there_is_no_join_button(client, content):
-    JoinPage.objects.get().unpublish()
+    JoinPage.objects.get(slug="join").unpublish()
     html = client.get("/news/").content.decode()
     assert "button--join" not in html
     assert "Become a member" not in section(html, '<footer class="site-footer">', "</footer>")
@@ -194,7 +194,7 @@ def test_the_join_link_and_the_feed_come_with_the_menu(client, content):
     assert 'href="/join/">Join</a>' in html
     assert "News feed (RSS)" in html
     assert len([q for q in queries.captured_queries if "membership_joinpage" in q["sql"]]) == 1
-    JoinPage.objects.get().unpublish()
+    JoinPage.objects.get(slug="join").unpublish()
     assert "button--join" not in client.get("/search/?q=lima").content.decode()
 
 

@@ -33,7 +33,7 @@ def content(transactional_db):
     kind = MembershipTypeFactory(name="Individual", annual_fee="25.00")
     story = NewsPage.objects.live().order_by("-date").first()
     pages = ["/", "/news/", story.url, "/news/feed/rss/", "/sitemap.xml", "/search/?q=Peru"]
-    return {"kind": kind, "join": JoinPage.objects.get().url, "pages": pages}
+    return {"kind": kind, "join": JoinPage.objects.get(slug="join").url, "pages": pages}
 
 
 def served(client, url):

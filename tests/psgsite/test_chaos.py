@@ -316,7 +316,7 @@ site_settings.membership_email = "{SECRETARY}"
 site_settings.save()
 kind = MembershipType.objects.create(name="Individual", annual_fee="25.00")
 article = NewsPage.objects.live().public().order_by("-date").first()
-print("PREPARED", json.dumps({{"type": kind.pk, "join": JoinPage.objects.get().url,
+print("PREPARED", json.dumps({{"type": kind.pk, "join": JoinPage.objects.get(slug="join").url,
                               "article": article.url}}))
 """
 

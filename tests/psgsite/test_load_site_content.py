@@ -2,17 +2,23 @@
 with its real date."""
 
 import datetime
+import json
 
 from django.test import TestCase
 from django.utils.html import escape
 
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
+from wagtail.test.utils import WagtailTestUtils
 
 from about.models import AboutPage
 from home.models import HomePage, SiteSettings
-from membership.models import JoinPage
+from membership.models import InterestRegistration, JoinPage, MembershipApplication
 from news.models import EventPage, NewsIndexPage, NewsPage
+from psgsite.management.commands.load_site_content import CONTENT_FILE
 from tests.conftest import load_site_content
+from tests.factories import MembershipTypeFactory
+from tests.forms import form_data
+from tests.membership.conftest import application_data, started_token_ago
 
 # Copied by hand from the old home page (shared/seed), so a change to the content file shows here.
 SEED_NEWS = [
@@ -73,7 +79,7 @@ class LoadedContentTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.output = load_site_content()
-        cls.home = HomePage.objects.get()
+        cls.home = HomePage.objects.get(slug="home")
 
     def test_the_home_page_is_the_root_of_the_default_site(self):
         site = Site.objects.get(is_default_site=True)
@@ -133,14 +139,14 @@ class LoadedContentTests(TestCase):
         self.assertFalse(notice.show_in_menus)
         response = self.client.get(notice.url)
         self.assertContains(response, "How long we keep it")
-        for url in ("/", JoinPage.objects.get().url):
+        for url in ("/", "/join/"):
             with self.subTest(url):
                 self.assertContains(
                     self.client.get(url), f'<a href="{notice.url}">Privacy notice</a>', html=True
                 )
 
     def test_the_join_page_says_why_to_join_and_offers_one_thing_to_do(self):
-        join = JoinPage.objects.get()
+        join = JoinPage.objects.get(slug="join")
         self.assertEqual(join.get_parent().specific, self.home)
         response = self.client.get(join.url)
         self.assertContains(response, "<h1>Why join the PSG?</h1>", html=True)
@@ -167,6 +173,8 @@ class LoadedContentTests(TestCase):
     def test_the_output_reports_progress(self):
         self.assertIn("created  /home/news/minas-conga-referendum-plans-disputed/", self.output)
         self.assertIn("18 pages created, 0 already there", self.output)
+        self.assertIn("created  /inicio/sobre-nosotros/objetivos-del-psg/", self.output)
+        self.assertIn("In Spanish: 6 pages created.", self.output)
 
 
 class ReloadingTests(TestCase):
@@ -185,7 +193,7 @@ class ReloadingTests(TestCase):
         page.refresh_from_db()
         self.assertEqual(page.title, "Conga referendum: an editor's new headline")
         self.assertEqual(page.revisions.count(), revisions)
-        self.assertEqual(HomePage.objects.get().teasers.count(), 2)
+        self.assertEqual(HomePage.objects.get(slug="home").teasers.count(), 2)
 
     def test_a_deleted_page_comes_back_but_nothing_else_changes(self):
         load_site_content()
@@ -195,3 +203,150 @@ class ReloadingTests(TestCase):
         self.assertEqual(
             NewsPage.objects.filter(slug="trade-agreement-risks-human-rights").count(), 1
         )
+
+
+# The Spanish pages of day one: the English page each translates, its address and its heading.
+SPANISH = [
+    (
+        "home",
+        "/es/",
+        "Derechos humanos, derechos de los pueblos indígenas y desarrollo sostenible en el Perú",
+    ),
+    ("about-us", "/es/sobre-nosotros/", "Sobre nosotros"),
+    ("psg-aims", "/es/sobre-nosotros/objetivos-del-psg/", "Objetivos del PSG"),
+    ("historical-overview", "/es/sobre-nosotros/resena-historica/", "Reseña histórica"),
+    ("human-rights", "/es/sobre-nosotros/derechos-humanos/", "Derechos humanos"),
+    ("join", "/es/hagase-miembro/", "¿Por qué hacerse miembro del PSG?"),
+]
+
+
+def soup(response):
+    assert response.status_code == 200, response.status_code
+    return WagtailTestUtils.get_soup(response.content)
+
+
+class SpanishContentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_site_content()
+        cls.spanish = Locale.objects.get(language_code="es")
+
+    def test_each_spanish_page_translates_its_english_page_and_answers_in_spanish(self):
+        self.assertEqual(Page.objects.filter(locale=self.spanish).count(), len(SPANISH))
+        for english_slug, url, heading in SPANISH:
+            with self.subTest(url):
+                english = Page.objects.get(slug=english_slug, locale__language_code="en-gb")
+                spanish = english.get_translation(self.spanish)
+                self.assertTrue(spanish.live)
+                self.assertIsNotNone(spanish.live_revision)
+                self.assertEqual(spanish.url, url)
+                response = self.client.get(url)
+                self.assertEqual(response["Content-Language"], "es")
+                page = soup(response)
+                self.assertEqual(page.select_one("main h1").get_text(strip=True), heading)
+
+    def test_the_text_says_what_the_psg_campaigns_for_in_spanish(self):
+        text = soup(self.client.get("/es/sobre-nosotros/objetivos-del-psg/")).main.get_text()
+        self.assertIn("promover la inclusión social, el desarrollo sostenible y el respeto", text)
+        text = soup(self.client.get("/es/sobre-nosotros/resena-historica/")).main.get_text()
+        # The English page's figure, and no other.
+        self.assertIn("cerca de 70.000 personas", text)
+        text = soup(self.client.get("/es/hagase-miembro/")).main.get_text()
+        self.assertIn("Lo que reciben los miembros", text)
+        self.assertIn("Apoye el trabajo del Peru Support Group", text)
+
+    def test_the_content_file_says_where_the_spanish_text_comes_from(self):
+        about = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))["es"]["_about"]
+        self.assertIn("Spanish page is not in the seed", about)
+        self.assertIn("written for the new site", about)
+
+    def test_the_spanish_home_page_features_the_spanish_pages(self):
+        page = soup(self.client.get("/es/"))
+        involved = page.select_one("section.get-involved")
+        links = {a["href"] for a in involved.select("a")}
+        self.assertIn("/es/sobre-nosotros/", links)
+        self.assertIn("/es/hagase-miembro/", links)
+        self.assertFalse({"/about-us/", "/join/"} & links)
+        self.assertIn("Sobre nosotros", involved.get_text())
+        # The Spanish home page's teasers are the Spanish pages themselves, for its editors.
+        spanish_home = HomePage.objects.get(locale=self.spanish)
+        self.assertEqual(
+            [teaser.page.url for teaser in spanish_home.teasers.all()],
+            ["/es/sobre-nosotros/", "/es/hagase-miembro/"],
+        )
+
+    def test_the_spanish_home_page_says_the_news_is_in_english_and_links_to_it(self):
+        page = soup(self.client.get("/es/"))
+        section = page.select_one("section[aria-labelledby=news-in-english]")
+        self.assertEqual(section.h2.get_text(strip=True), "Noticias")
+        self.assertIn("Publicamos nuestras noticias, informes y eventos en inglés.", section.text)
+        link = section.a
+        self.assertEqual((link["href"], link["hreflang"]), ("/news/", "en"))
+        self.assertEqual(link.get_text(strip=True), "Lea nuestras noticias en inglés")
+        # No empty listing of news in Spanish, and no news index in Spanish.
+        self.assertIsNone(page.select_one("#latest-news"))
+        self.assertEqual(self.client.get("/es/news/").status_code, 404)
+        # The English home page lists its news, and says nothing of it.
+        english = soup(self.client.get("/"))
+        self.assertIsNotNone(english.select_one("#latest-news"))
+        self.assertIsNone(english.select_one("#news-in-english"))
+
+    def test_registering_interest_in_spanish_is_stored_as_in_english(self):
+        page = soup(self.client.get("/es/hagase-miembro/"))
+        form = page.select_one("form.interest-form")
+        labels = [label.get_text(" ", strip=True) for label in form.select("label")]
+        self.assertEqual(labels[:2], ["Nombre completo", "Correo electrónico"])
+        data = form_data(str(page), action=form["action"])
+        data.update({"full_name": "", "email": "rosa@example.org", "consent": "on"})
+        data["started"] = started_token_ago(60)
+        refused = self.client.post(form["action"], data)
+        self.assertContains(refused, "Escriba su nombre completo.")
+        self.assertFalse(InterestRegistration.objects.exists())
+        data["full_name"] = "Rosa Quispe"
+        response = self.client.post(form["action"], data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], "/es/hagase-miembro/interest/thanks/")
+        registration = InterestRegistration.objects.get()
+        self.assertEqual(
+            (registration.full_name, registration.email, registration.consent),
+            ("Rosa Quispe", "rosa@example.org", True),
+        )
+
+    def test_applying_in_spanish_is_stored_as_in_english(self):
+        individual = MembershipTypeFactory(name="Individual", annual_fee="25.00")
+        page = soup(self.client.get("/es/hagase-miembro/"))
+        self.assertIsNotNone(page.select_one("form.application-form"))
+        refused = self.client.post("/es/hagase-miembro/", application_data(individual, email=""))
+        self.assertContains(refused, "Escriba su correo electrónico.")
+        response = self.client.post("/es/hagase-miembro/", application_data(individual))
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith("/es/hagase-miembro/thanks/"))
+        application = MembershipApplication.objects.get()
+        self.assertEqual(
+            (application.membership_type, application.full_name, application.email),
+            (individual, "María Núñez", "maria@example.org"),
+        )
+
+
+class SpanishReloadingTests(TestCase):
+    def test_loading_again_changes_no_spanish_page(self):
+        load_site_content()
+        about = AboutPage.objects.get(slug="sobre-nosotros")
+        about.title = "Quiénes somos"
+        about.save_revision().publish()
+        revisions = about.revisions.count()
+        count = Page.objects.count()
+
+        output = load_site_content()
+
+        self.assertIn("In Spanish: the site has Spanish pages already", output)
+        self.assertEqual(Page.objects.count(), count)
+        about.refresh_from_db()
+        self.assertEqual((about.title, about.revisions.count()), ("Quiénes somos", revisions))
+
+    def test_a_site_with_spanish_pages_is_left_alone(self):
+        load_site_content()
+        AboutPage.objects.get(slug="resena-historica").delete()
+        load_site_content()
+        self.assertFalse(AboutPage.objects.filter(slug="resena-historica").exists())
+        self.assertEqual(self.client.get("/es/sobre-nosotros/resena-historica/").status_code, 404)

@@ -47,6 +47,6 @@ class NotFoundTests(TestCase):
     def test_a_section_no_longer_live_is_not_offered(self):
         from membership.models import JoinPage
 
-        JoinPage.objects.get().unpublish()
+        JoinPage.objects.get(slug="join").unpublish()
         main = self.get().find("main")
         self.assertNotIn("Why join the PSG?", main.get_text())

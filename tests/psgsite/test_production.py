@@ -289,7 +289,7 @@ def test_two_servers_share_the_membership_forms_limit_through_redis(
 
     load_site_content()
     kind = MembershipTypeFactory(name="Individual", annual_fee="25.00")
-    join = JoinPage.objects.get().url
+    join = JoinPage.objects.get(slug="join").url
     env = {
         "REDIS_URL": redis_url,
         "MEMBERSHIP_APPLICATIONS_PER_HOUR": "3",

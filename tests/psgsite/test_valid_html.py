@@ -125,7 +125,7 @@ class ValidHtmlTests(TestCase):
             online_url="https://example.org/join",
             registration_url="https://example.org/book",
         )
-        cls.private = AboutPageFactory(parent=HomePage.objects.get(), slug="members")
+        cls.private = AboutPageFactory(parent=HomePage.objects.get(slug="home"), slug="members")
         cls.restriction = PageViewRestriction.objects.create(
             page=cls.private, restriction_type="password", password="andes-2026"
         )

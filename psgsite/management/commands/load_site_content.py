@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from about.models import AboutPage
-from home.models import HomePage, SiteSettings
+from home.models import HomePage, HomePageTeaser, SiteSettings
 from membership.models import JoinPage
 from news.models import EventPage, NewsIndexPage, NewsPage
 
@@ -19,7 +19,8 @@ CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "site_content.j
 class Command(BaseCommand):
     help = (
         "Load the site's content from psgsite/content/site_content.json. Safe to run again: "
-        "a page that already exists (same parent and slug) is left exactly as editors have it."
+        "a page that already exists (same parent and slug) is left exactly as editors have it. "
+        "The Spanish pages are loaded on a site with no page in Spanish, and left alone after."
     )
 
     def add_arguments(self, parser):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             about_page = self.page(home, AboutPage, about)
             for item in children:
                 self.page(about_page, AboutPage, item)
-            self.page(home, JoinPage, content["join"])
+            join = self.page(home, JoinPage, content["join"])
             privacy = self.page(home, AboutPage, content["privacy"])
             site_settings = SiteSettings.for_site(home.get_site())
             if site_settings.privacy_notice_id is None:
@@ -48,14 +49,19 @@ class Command(BaseCommand):
                 site_settings.save()
             if home_is_new:
                 self.feature_pages(home, content["home"]["teasers"])
+            spanish = self.in_spanish(content["es"], home, about_page, join)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Site content: {self.created} pages created, {self.kept} already there and kept."
             )
         )
+        if spanish:
+            self.stdout.write(self.style.SUCCESS(f"In Spanish: {spanish} pages created."))
+        else:
+            self.stdout.write("In Spanish: the site has Spanish pages already; left as they are.")
 
     def home_page(self, content):
-        home = HomePage.objects.first()
+        home = HomePage.objects.filter(locale=Locale.get_default()).first()
         if home is not None:
             self.report(home, created=False)
             return home, False
@@ -99,6 +105,42 @@ class Command(BaseCommand):
             page = home.get_children().get(slug=slug)
             home.teasers.create(page=page)
         home.save_revision(log_action=True).publish()
+
+    def in_spanish(self, content, home, about_page, join):
+        """The Spanish translations of the home page, About us and its pages and the join page,
+        published (as wagtail-localize's would be, sharing each English page's translation key);
+        the home page features the Spanish pages its English one features. Returns how many
+        pages were made: none where any page is in Spanish already."""
+        locale, _ = Locale.objects.get_or_create(language_code="es")
+        if Page.objects.filter(locale=locale).exists():
+            return 0
+        # Published last, with its teasers: the pages it features are in Spanish by then.
+        spanish_home = self.translate(home, locale, content["home"], publish=False)
+        about = dict(content["about"])
+        children = about.pop("children")
+        self.translate(about_page, locale, about)
+        for slug, fields in children.items():
+            self.translate(about_page.get_children().get(slug=slug), locale, fields)
+        self.translate(join, locale, content["join"])
+        spanish_home.teasers.clear()
+        for teaser in home.teasers.select_related("page").order_by("sort_order"):
+            translation = teaser.page.get_translation_or_none(locale)
+            if translation is not None:
+                spanish_home.teasers.add(HomePageTeaser(page=translation))
+        spanish_home.save_revision(log_action=True).publish()
+        return 3 + len(children)
+
+    def translate(self, page, locale, fields, publish=True):
+        """The page's translation into the locale (Wagtail's copy_for_translation: its parent's
+        is made first), with the fields given; published unless told otherwise."""
+        translation = page.specific.copy_for_translation(locale)
+        for name, value in fields.items():
+            setattr(translation, name, value)
+        translation.save()
+        if publish:
+            translation.save_revision(log_action=True).publish()
+        self.stdout.write(f"  created  {translation.url_path}")
+        return translation
 
     def report(self, page, created):
         if created:
