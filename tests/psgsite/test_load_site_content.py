@@ -255,6 +255,9 @@ class SpanishContentTests(TestCase):
         self.assertIn("Lo que reciben los miembros", text)
         self.assertIn("Apoye el trabajo del Peru Support Group", text)
 
+    def test_the_page_tree_is_sound(self):
+        self.assertEqual(Page.find_problems(), ([], [], [], [], []))
+
     def test_the_content_file_says_where_the_spanish_text_comes_from(self):
         about = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))["es"]["_about"]
         self.assertIn("Spanish page is not in the seed", about)

@@ -16,6 +16,7 @@ from wagtail.models import (
     Collection,
     CollectionViewRestriction,
     GroupCollectionPermission,
+    Locale,
     Page,
     Workflow,
     WorkflowState,
@@ -23,8 +24,9 @@ from wagtail.models import (
 from wagtail.permissions import policy_registry
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from about.models import AboutPage
 from alerts.models import Subscription
-from home.models import SiteSettings
+from home.models import HomePage, SiteSettings
 from psgsite.roles import (
     EDITORS,
     EDITORS_COLLECTION,
@@ -156,6 +158,21 @@ class EditorTests(EditorialTestCase):
 
     def test_cannot_touch_the_home_page(self):
         assert_no_access(self, self.home)
+
+    def test_writes_in_the_spanish_sections_as_in_the_english_ones(self):
+        for slug in ("sobre-nosotros", "objetivos-del-psg", "hagase-miembro"):
+            page = Page.objects.get(slug=slug, locale__language_code="es")
+            assert self.client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200, slug
+        assert_no_access(self, HomePage.objects.get(locale__language_code="es"))
+
+    def test_a_section_translated_after_the_roles_were_set_up_is_theirs_too(self):
+        privacy = AboutPage.objects.get(slug="privacy")
+        spanish = privacy.copy_for_translation(Locale.objects.get(language_code="es"))
+        assert self.client.get(f"/admin/pages/{spanish.pk}/edit/").status_code == 200
+        # And stays theirs when the roles are set up again, at the next deploy.
+        set_up_roles()
+        assert self.client.get(f"/admin/pages/{spanish.pk}/edit/").status_code == 200
+        assert not Page.objects.get(pk=spanish.pk).permissions_for_user(self.editor).can_publish()
 
 
 class ModeratorTests(EditorialTestCase):

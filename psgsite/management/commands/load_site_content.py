@@ -122,6 +122,8 @@ class Command(BaseCommand):
         for slug, fields in children.items():
             self.translate(about_page.get_children().get(slug=slug), locale, fields)
         self.translate(join, locale, content["join"])
+        # Afresh: the copy in hand has not counted the pages just added below it (numchild).
+        spanish_home = HomePage.objects.get(pk=spanish_home.pk)
         spanish_home.teasers.clear()
         for teaser in home.teasers.select_related("page").order_by("sort_order"):
             translation = teaser.page.get_translation_or_none(locale)

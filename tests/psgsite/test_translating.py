@@ -1,0 +1,132 @@
+"""Translating a page in the admin with wagtail-localize, as editors and moderators do: the
+translation is a draft no reader sees, editors write it and submit it for moderation as they
+do any page, and a moderator's approval publishes it in Spanish."""
+
+import json
+import urllib.parse
+
+from wagtail.models import Locale, Page, WorkflowState
+from wagtail.test.utils import WagtailTestUtils
+
+from about.models import AboutPage
+from tests.editorial import EditorialTestCase
+
+# What the editor writes for each field of the English page, by its name.
+SPANISH = {
+    "title": "Informes anuales",
+    "slug": "informes-anuales",
+    "summary": "Los informes anuales del PSG.",
+    "body": "Aquí publicamos los informes anuales del PSG.",
+}
+
+
+class TranslatingTests(EditorialTestCase, WagtailTestUtils):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.spanish = Locale.objects.get(language_code="es")
+        about_us = AboutPage.objects.get(slug="about-us")
+        cls.english = AboutPage(
+            title="Annual reports",
+            slug="annual-reports",
+            summary="The PSG's annual reports.",
+            body=[("paragraph", "<p>Here we publish the PSG's annual reports.</p>")],
+        )
+        about_us.add_child(instance=cls.english)
+        cls.english.save_revision().publish()
+
+    def translate(self):
+        """The editor's "Translate" on the English page, into Spanish: the translation made."""
+        url = f"/admin/localize/submit/page/{self.english.pk}/"
+        self.assertEqual(self.client.get(url).status_code, 200)
+        response = self.client.post(url, {"locales": [self.spanish.pk]})
+        translation = self.english.get_translation(self.spanish)
+        self.assertRedirects(
+            response, f"/admin/pages/{translation.pk}/edit/", fetch_redirect_response=False
+        )
+        return translation
+
+    def write(self, translation):
+        """The editor types the Spanish of each field in the translation editor, which saves
+        each as it is typed."""
+        response = self.client.get(f"/admin/pages/{translation.pk}/edit/")
+        self.assertEqual(response.status_code, 200)
+        page = self.get_soup(response.content)
+        props = json.loads(page.select_one(".js-translation-editor")["data-props"])
+        written = set()
+        for segment in props["segments"]:
+            field = segment["contentPath"].split(".")[0]
+            if segment["type"] == "string" and field in SPANISH:
+                saved = self.client.put(
+                    segment["editUrl"],
+                    urllib.parse.urlencode({"value": SPANISH[field]}),
+                    content_type="application/x-www-form-urlencoded",
+                )
+                self.assertIn(saved.status_code, (200, 201), field)
+                written.add(field)
+        self.assertEqual(written, set(SPANISH))
+        return page
+
+    def test_an_editor_translates_and_a_moderator_publishes_the_translation(self):
+        self.client.force_login(self.editor)
+        translation = self.translate()
+        # A draft: nothing half in English is shown under /es/.
+        self.assertFalse(translation.live)
+        self.assertEqual(translation.get_parent().url, "/es/sobre-nosotros/")
+        self.assertEqual(self.client.get("/es/sobre-nosotros/annual-reports/").status_code, 404)
+
+        editor_page = self.write(translation)
+        # The editor may not publish it, and is offered moderation instead.
+        button = editor_page.select_one("form.translation-submit button[name=action-submit]")
+        self.assertEqual(button.get_text(strip=True), "Submit for moderation")
+        edit_url = f"/admin/pages/{translation.pk}/edit/"
+        refused = self.client.post(edit_url, {"action": "publish"})
+        self.assertRedirects(refused, "/admin/", fetch_redirect_response=False)
+        self.assertFalse(Page.objects.get(pk=translation.pk).live)
+
+        response = self.client.post(edit_url, {"action-submit": "1"})
+        self.assertRedirects(response, edit_url, fetch_redirect_response=False)
+        translation = Page.objects.get(pk=translation.pk).specific
+        state = translation.current_workflow_state
+        self.assertEqual(state.status, WorkflowState.STATUS_IN_PROGRESS)
+        self.assertEqual(state.requested_by, self.editor)
+        self.assertFalse(translation.live)
+        self.assertEqual(translation.get_latest_revision_as_object().title, "Informes anuales")
+        self.assertEqual(self.client.get("/es/sobre-nosotros/informes-anuales/").status_code, 404)
+
+        # The moderator approves it, and it is published, in Spanish.
+        self.client.force_login(self.moderator)
+        task_state = state.current_task_state
+        response = self.client.post(
+            f"/admin/pages/workflow/action/{translation.pk}/approve/{task_state.pk}/",
+            {"comment": ""},
+        )
+        self.assertIn(response.status_code, (200, 302))
+        translation.refresh_from_db()
+        self.assertTrue(translation.live)
+        response = self.client.get("/es/sobre-nosotros/informes-anuales/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Language"], "es")
+        main = self.get_soup(response.content).main
+        self.assertEqual(main.h1.get_text(strip=True), "Informes anuales")
+        self.assertIn("Aquí publicamos los informes anuales del PSG.", main.get_text())
+        self.assertNotIn("annual reports", main.get_text())
+        # The English page is as it was.
+        self.assertContains(self.client.get("/about-us/annual-reports/"), "Annual reports")
+
+    def test_a_moderator_publishes_a_translation_from_the_translation_editor(self):
+        self.client.force_login(self.moderator)
+        translation = self.translate()
+        self.write(translation)
+        # wagtail-localize publishes once the transaction commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                f"/admin/pages/{translation.pk}/edit/", {"action": "publish"}
+            )
+        self.assertEqual(response.status_code, 302)
+        response = self.client.get("/es/sobre-nosotros/informes-anuales/")
+        self.assertContains(response, "<h1>Informes anuales</h1>", html=True)
+
+    def test_readers_see_the_page_in_english_only_until_it_is_translated(self):
+        self.assertEqual(self.client.get("/about-us/annual-reports/").status_code, 200)
+        self.assertEqual(self.client.get("/es/sobre-nosotros/annual-reports/").status_code, 404)
