@@ -4,8 +4,12 @@ as with five: the home page with the latest news, about and join pages, search, 
 import pytest
 
 from django.test import override_settings
+from django.utils.text import slugify
+
+from wagtail.models import Page
 
 from home.models import HomePage
+from tests.conftest import in_spanish
 from tests.factories import (
     AboutPageFactory,
     ImageFactory,
@@ -102,3 +106,23 @@ def test_search_costs_as_much_where_more_match_than_are_ranked(client, pages, ne
     with_five = counts_for(client, urls)
     add_news(news_index, 45)
     assert counts_for(client, urls) == with_five
+
+
+@pytest.mark.django_db
+def test_the_spanish_pages_cost_no_more_than_the_english_ones(client, pages, news_index):
+    """The Spanish home page features the Spanish translations of the English home page's
+    teasers, and says where the news is, in English, within the English home page's queries."""
+    add_news(news_index, 5)
+    in_spanish(HomePage.objects.get(), title="Inicio", slug="inicio")
+    for slug, title in [("about-us", "Sobre nosotros"), ("our-aims", "Objetivos")]:
+        in_spanish(Page.objects.get(slug=slug), title=title, slug=slugify(title))
+    in_spanish(Page.objects.get(slug="join"), title="Hágase miembro", slug="hagase-miembro")
+    html = client.get("/es/").content.decode()
+    assert 'href="/es/sobre-nosotros/"' in html
+    assert 'href="/news/" hreflang="en"' in html
+    english = counts_for(client, ["/", "/about-us/", "/about-us/our-aims/", "/join/"])
+    spanish_urls = ["/es/", "/es/sobre-nosotros/", "/es/sobre-nosotros/objetivos/"]
+    spanish = counts_for(client, [*spanish_urls, "/es/hagase-miembro/"])
+    assert [min(s, e) for s, e in zip(spanish.values(), english.values())] == list(spanish.values())
+    add_news(news_index, 45)
+    assert counts_for(client, spanish) == spanish

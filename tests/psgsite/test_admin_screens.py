@@ -13,8 +13,9 @@ from collections import Counter, deque
 from html.parser import HTMLParser
 
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import PageLogEntry
+from wagtail.models import Locale, PageLogEntry
 from wagtail.models.audit_log import ModelLogEntry
+from wagtail_localize.operations import translate_object
 
 from about.models import AboutPage
 from alerts.models import Subscription
@@ -46,8 +47,8 @@ SEARCH = "Peru"
 def admin_content():
     """The site's content with a row on every listing: membership types on offer and not, an
     application, a registration of interest, an image, a document, a redirect, drafts of a news
-    item and an event on the dashboard of each role that edits pages, and a page awaiting
-    moderation, and an email alert subscriber. Returns a user in each role, and screens by
+    item and an event on the dashboard of each role that edits pages, a page awaiting
+    moderation, a page being translated, and an email alert subscriber. Returns a user in each role, and screens by
     name."""
     load_site_content()
     set_up_roles()
@@ -78,6 +79,13 @@ def admin_content():
     about.title = "A new title awaiting approval"
     about.save_revision(user=users[EDITORS], log_action=True)
     about.get_workflow().start(about, users[EDITORS])
+    # The privacy notice in Spanish, translated by an editor and submitted for moderation (so
+    # that the dashboards link to it): wagtail-localize's translation editor.
+    privacy = AboutPage.objects.get(slug="privacy")
+    spanish = Locale.objects.get(language_code="es")
+    translate_object(privacy, [spanish], user=users[EDITORS])
+    translation = privacy.get_translation(spanish)
+    translation.get_workflow().start(translation, users[EDITORS])
     screens = {
         "dashboard": "/admin/",
         "types": "/admin/membership/membershiptype/",
@@ -89,6 +97,7 @@ def admin_content():
         "news draft": f"/admin/pages/{story.pk}/edit/",
         "event draft": f"/admin/pages/{event.pk}/edit/",
         "in moderation": f"/admin/pages/{about.pk}/edit/",
+        "translation editor": f"/admin/pages/{translation.pk}/edit/",
         "images": "/admin/images/",
         "documents": "/admin/documents/",
         "users": "/admin/users/",
@@ -265,7 +274,15 @@ def test_every_admin_screen_each_role_reaches_answers_without_a_server_error(
     assert not failures, "\n".join([*failures, "", *server_errors(server.output())])
 
     # The crawl went deep: each role reached the screens it works with.
-    pages = {"dashboard", "news draft", "event draft", "in moderation", "images", "documents"}
+    pages = {
+        "dashboard",
+        "news draft",
+        "event draft",
+        "in moderation",
+        "translation editor",
+        "images",
+        "documents",
+    }
     membership = {
         "dashboard",
         "types",

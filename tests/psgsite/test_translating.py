@@ -2,14 +2,18 @@
 translation is a draft no reader sees, editors write it and submit it for moderation as they
 do any page, and a moderator's approval publishes it in Spanish."""
 
+import datetime
 import json
 import urllib.parse
+
+import time_machine
 
 from wagtail.models import Locale, Page, WorkflowState
 from wagtail.test.utils import WagtailTestUtils
 
 from about.models import AboutPage
-from tests.editorial import EditorialTestCase
+from psgsite.scheduler import run_pass
+from tests.editorial import EditorialTestCase, edit_form, paragraph
 
 # What the editor writes for each field of the English page, by its name.
 SPANISH = {
@@ -130,3 +134,21 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
     def test_readers_see_the_page_in_english_only_until_it_is_translated(self):
         self.assertEqual(self.client.get("/about-us/annual-reports/").status_code, 200)
         self.assertEqual(self.client.get("/es/sobre-nosotros/annual-reports/").status_code, 404)
+
+    def test_a_go_live_date_on_a_spanish_page_works_as_on_an_english_one(self):
+        """In Wagtail's page editor, where a Spanish page is edited (the day-one pages, or one
+        whose synced translation was stopped): the translation editor has no schedule."""
+        about = AboutPage.objects.get(slug="sobre-nosotros")
+        self.client.force_login(self.moderator)
+        data = edit_form(self.client, about, [paragraph("<p>Quiénes somos y qué hacemos.</p>")])
+        data.update({"title": "Quiénes somos", "go_live_at": "01/07/2030 10:05"})
+        self.client.post(f"/admin/pages/{about.pk}/edit/", {**data, "action-publish": "1"})
+        heading = lambda: self.get_soup(  # noqa: E731
+            self.client.get("/es/sobre-nosotros/").content
+        ).h1.get_text(strip=True)
+        self.assertEqual(heading(), "Sobre nosotros")
+        # The scheduler's pass (manage.py run_scheduler) before and after 10:05 in London.
+        for minute, title in [(0, "Sobre nosotros"), (10, "Quiénes somos")]:
+            with time_machine.travel(datetime.datetime(2030, 7, 1, 9, minute, tzinfo=datetime.UTC)):
+                run_pass()
+            self.assertEqual(heading(), title)
