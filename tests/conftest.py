@@ -14,6 +14,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -29,6 +30,13 @@ def empty_caches():
     for cache in caches.all():
         cache.clear()
     forget_kept()
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Django keeps the language a request activated in its thread: after a test that asked for a
+    page under /es/, what the next renders outside a request would be in Spanish."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def load_site_content():

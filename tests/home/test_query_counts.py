@@ -123,6 +123,7 @@ def test_the_spanish_pages_cost_no_more_than_the_english_ones(client, pages, new
     english = counts_for(client, ["/", "/about-us/", "/about-us/our-aims/", "/join/"])
     spanish_urls = ["/es/", "/es/sobre-nosotros/", "/es/sobre-nosotros/objetivos/"]
     spanish = counts_for(client, [*spanish_urls, "/es/hagase-miembro/"])
-    assert [min(s, e) for s, e in zip(spanish.values(), english.values())] == list(spanish.values())
+    pairs = zip(spanish.values(), english.values(), strict=True)
+    assert [min(es, en) for es, en in pairs] == list(spanish.values())
     add_news(news_index, 45)
     assert counts_for(client, spanish) == spanish

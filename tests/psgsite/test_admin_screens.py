@@ -12,10 +12,11 @@ import urllib.parse
 from collections import Counter, deque
 from html.parser import HTMLParser
 
+from wagtail_localize.operations import translate_object
+
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Locale, PageLogEntry
 from wagtail.models.audit_log import ModelLogEntry
-from wagtail_localize.operations import translate_object
 
 from about.models import AboutPage
 from alerts.models import Subscription
@@ -48,8 +49,8 @@ def admin_content():
     """The site's content with a row on every listing: membership types on offer and not, an
     application, a registration of interest, an image, a document, a redirect, drafts of a news
     item and an event on the dashboard of each role that edits pages, a page awaiting
-    moderation, a page being translated, and an email alert subscriber. Returns a user in each role, and screens by
-    name."""
+    moderation, a page being translated, and an email alert subscriber. Returns a user in each
+    role, and screens by name."""
     load_site_content()
     set_up_roles()
     users = {
