@@ -12,6 +12,7 @@ from about.models import AboutPage
 from home.models import HomePage
 from membership.models import JoinPage
 from news.models import NewsIndexPage
+from tests.conftest import in_spanish
 from tests.factories import (
     AboutPageFactory,
     DocumentFactory,
@@ -323,3 +324,23 @@ class TestGetInvolved:
         page = soup(client.get("/"))
         assert "Join the" not in page.select_one("main").get_text()
         assert section(page, "Get involved").select("h3")[0].get_text() == "Follow our news"
+
+    def test_in_spanish_each_featured_page_is_its_spanish_translation_or_left_out(
+        self, client, home, news_index
+    ):
+        about = AboutPageFactory(parent=home, title="About us", slug="about-us")
+        aims = AboutPageFactory(parent=home, title="Our aims", slug="our-aims")
+        history = AboutPageFactory(parent=home, title="Our history", slug="our-history")
+        for order, page in enumerate([about, aims, history]):
+            home.teasers.create(page=page, sort_order=order)
+        home.save_revision().publish()
+        # The Spanish home page's teasers are those of the English one: its English pages.
+        in_spanish(HomePage.objects.get(), title="Inicio", slug="inicio")
+        in_spanish(about, title="Sobre nosotros", slug="sobre-nosotros")
+        in_spanish(history, title="Nuestra historia", slug="nuestra-historia").unpublish()
+        band = section(soup(client.get("/es/")), "Participe")
+        assert titles(band) == ["Sobre nosotros"]
+        assert band.find("a", string="Sobre nosotros")["href"] == "/es/sobre-nosotros/"
+        # The English home page features its English pages.
+        band = section(soup(client.get("/")), "Get involved")
+        assert titles(band) == ["About us", "Our aims", "Our history"]
