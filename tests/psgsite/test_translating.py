@@ -152,3 +152,26 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
             with time_machine.travel(datetime.datetime(2030, 7, 1, 9, minute, tzinfo=datetime.UTC)):
                 run_pass()
             self.assertEqual(heading(), title)
+
+    def test_a_translation_sent_back_for_changes_is_submitted_again(self):
+        self.client.force_login(self.editor)
+        translation = self.translate()
+        self.write(translation)
+        edit_url = f"/admin/pages/{translation.pk}/edit/"
+        self.client.post(edit_url, {"action-submit": "1"})
+        state = Page.objects.get(pk=translation.pk).current_workflow_state
+        self.client.force_login(self.moderator)
+        self.client.post(
+            f"/admin/pages/workflow/action/{translation.pk}/reject/{state.current_task_state.pk}/",
+            {"comment": "Falta un acento."},
+        )
+        state.refresh_from_db()
+        self.assertEqual(state.status, WorkflowState.STATUS_NEEDS_CHANGES)
+
+        self.client.force_login(self.editor)
+        page = self.get_soup(self.client.get(edit_url).content)
+        self.assertIsNotNone(page.select_one("form.translation-submit"))
+        self.client.post(edit_url, {"action-submit": "1"})
+        state.refresh_from_db()
+        self.assertEqual(state.status, WorkflowState.STATUS_IN_PROGRESS)
+        self.assertEqual(Page.objects.get(pk=translation.pk).current_workflow_state, state)
