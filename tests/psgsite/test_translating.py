@@ -42,6 +42,8 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
     def translate(self):
         """The editor's "Translate" on the English page, into Spanish: the translation made."""
         url = f"/admin/localize/submit/page/{self.english.pk}/"
+        # Offered on the English page's editor.
+        self.assertContains(self.client.get(f"/admin/pages/{self.english.pk}/edit/"), url)
         self.assertEqual(self.client.get(url).status_code, 200)
         response = self.client.post(url, {"locales": [self.spanish.pk]})
         translation = self.english.get_translation(self.spanish)
