@@ -2,7 +2,8 @@
 
 Wagtail's first migrations make "Editors" and "Moderators" groups with permissions on the whole
 tree and a "Moderators approval" workflow. Here editors are confined to the news, about and join
-sections, moderators keep the whole tree, membership secretaries manage applications,
+sections, in English and in their translations, moderators keep the whole tree, editors and
+moderators translate pages (wagtail-localize), membership secretaries manage applications,
 registrations of interest and membership types, and see and delete email alert subscribers (and
 nothing else), and every page goes through "Moderator approval".
 
