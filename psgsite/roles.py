@@ -14,6 +14,7 @@ collection change only through those who manage it (psgsite/media_permissions.py
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from wagtail.models import (
@@ -105,9 +106,14 @@ def set_up_roles():
     moderators, _ = Group.objects.get_or_create(name=MODERATORS)
     secretaries, _ = Group.objects.get_or_create(name=MEMBERSHIP_SECRETARIES)
     # wagtail-localize's "Translate": the translation is then written and published as any
-    # page is, under each group's rights on its section.
-    submit_translation = Permission.objects.get(
-        content_type__app_label="wagtail_localize", codename="submit_translation"
+    # page is, under each group's rights on its section. Its data migration makes the
+    # permission, which a flushed database (Django's flush remakes only the models' own) lacks.
+    submit_translation, _ = Permission.objects.get_or_create(
+        content_type=ContentType.objects.get_or_create(
+            app_label="wagtail_localize", model="translation"
+        )[0],
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
     )
     editors.permissions.add(submit_translation)
     moderators.permissions.add(submit_translation)
