@@ -61,6 +61,9 @@ SITE_SETTINGS_PERMISSION = ("home", "change_sitesettings")
 # The list of news topics: moderators add, rename, merge and delete them; editors choose from it
 # (which needs no permission) and ask a moderator for a new one, so that no junk topic is made.
 TOPIC_PERMISSIONS = [f"{action}_topic" for action in ("add", "change", "delete")]
+# Sending a page to be translated and syncing its translations (wagtail-localize): translators
+# are editors, and moderators translate too.
+TRANSLATION_PERMISSION = ("wagtail_localize", "submit_translation")
 
 
 def editorial_sections():
@@ -100,6 +103,11 @@ def set_up_roles():
     )
     moderators.permissions.add(*topics)
     editors.permissions.remove(*topics)
+    translation = Permission.objects.get(
+        content_type__app_label=TRANSLATION_PERMISSION[0], codename=TRANSLATION_PERMISSION[1]
+    )
+    editors.permissions.add(translation)
+    moderators.permissions.add(translation)
 
     root = Page.get_first_root_node()
     _grant(moderators, [root], MODERATOR_PAGE_PERMISSIONS)
