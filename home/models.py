@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -189,7 +190,7 @@ class HomePage(SitePage):
     ]
 
     class Meta:
-        verbose_name = "home page"
+        verbose_name = gettext_lazy("home page")
 
     def route(self, request, path_components):
         """The page at a path below the home page, found with the pages between in one query

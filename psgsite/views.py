@@ -19,6 +19,7 @@ from wagtail.search.utils import parse_query_string
 
 from home.pagination import paginate
 from home.parameters import read_parameter
+from home.visibility import active_locale
 
 from .search import search_pages
 
@@ -126,7 +127,8 @@ SEARCH_DESCRIPTION = _(
 
 @require_GET
 def search(request):
-    """Site search over every live public page, including the text in StreamField bodies."""
+    """Site search over every live public page in the request's language (its address names
+    it), including the text in StreamField bodies."""
     query = clean_query(request.GET.get("q", ""))
     shortened = len(query) > SEARCH_QUERY_MAX_LENGTH
     query = query[:SEARCH_QUERY_MAX_LENGTH].strip()
@@ -135,7 +137,7 @@ def search(request):
     more = False
     if query:
         _filters, parsed = parse_query_string(query, operator="and")
-        pages = Page.objects.live().public().filter(depth__gt=1)
+        pages = Page.objects.live().public().filter(depth__gt=1, locale=active_locale())
         matches, more = search_pages(parsed, pages)
         results = paginate(request, matches, SEARCH_RESULTS_PER_PAGE)
     return TemplateResponse(

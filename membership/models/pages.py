@@ -85,7 +85,7 @@ class JoinPage(RoutablePageMixin, ListingFields, SitePage):
     search_fields = [*Page.search_fields, *ListingFields.search_fields, index.SearchField("body")]
 
     class Meta:
-        verbose_name = "join page"
+        verbose_name = gettext_lazy("join page")
 
     @path("")
     def apply(self, request):

@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from home.models import HomePage
+from tests.conftest import in_spanish
 from tests.factories import (
     AboutPageFactory,
     ImageFactory,
@@ -102,3 +103,22 @@ def test_search_costs_as_much_where_more_match_than_are_ranked(client, pages, ne
     with_five = counts_for(client, urls)
     add_news(news_index, 45)
     assert counts_for(client, urls) == with_five
+
+
+@pytest.mark.django_db
+def test_the_spanish_home_page_and_search_cost_what_the_english_do(client, pages, news_index):
+    """With the English pages and news in Spanish, the home page's pinned story (its English
+    original, as the translation was made) among them."""
+    items = add_news(news_index, 12)
+    home = HomePage.objects.get()
+    home.lead_story = items[0]
+    home.save_revision().publish()
+    spanish_home = in_spanish(home, title="Inicio")
+    for page in home.get_descendants().specific().order_by("path"):
+        in_spanish(page, slug=f"{page.slug}-es")
+    assert spanish_home.lead_story_id == items[0].pk
+    lead = '<h2 class="lead-story__title"><a href="/es/news-es/news-0-es/">'
+    assert lead in client.get("/es/").content.decode()
+    english = counts_for(client, ["/", "/search/?q=briefing", "/search/?q=event"])
+    spanish = counts_for(client, ["/es/", "/es/search/?q=briefing", "/es/search/?q=event"])
+    assert list(spanish.values()) == list(english.values())

@@ -7,6 +7,7 @@ import pytest
 
 from django.utils import timezone
 
+from tests.conftest import in_spanish
 from tests.factories import (
     BriefingPageFactory,
     EventPageFactory,
@@ -121,24 +122,33 @@ def article(factory, index, n, **fields):
 
 
 @pytest.mark.django_db
-def test_each_page_of_the_news_keeps_to_its_query_budget(client, home, news_index):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_each_page_of_the_news_keeps_to_its_query_budget(client, home, news_index, language):
     """Rendered afresh, a news item, a briefing or an event in at most 10 queries, a listing in
-    at most 12, with the frame every page has (menu, join page, feed, settings)."""
-    JoinPageFactory(parent=home, show_in_menus=True)
-    add_news(news_index, 12)
+    at most 12, with the frame every page has (menu, join page, feed, settings); in Spanish, in
+    the Spanish news index, as in English."""
+    join = JoinPageFactory(parent=home, show_in_menus=True)
+    index = news_index
+    if language == "es":
+        in_spanish(home, title="Inicio")
+        in_spanish(join, slug="hagase-miembro")
+        index = in_spanish(news_index, title="Noticias", slug="noticias")
+    add_news(index, 12)
     soon = timezone.now() + datetime.timedelta(days=3)
     articles = [
-        article(NewsPageFactory, news_index, 1),
-        article(BriefingPageFactory, news_index, 2, issue_number=200),
-        article(EventPageFactory, news_index, 3, start=soon, location="Lima"),
+        article(NewsPageFactory, index, 1),
+        article(BriefingPageFactory, index, 2, issue_number=200),
+        article(EventPageFactory, index, 3, start=soon, location="Lima"),
     ]
+    listing = index.url
+    assert listing == {"en": "/news/", "es": "/es/noticias/"}[language]
     budgets = {
         **{page.url: 10 for page in articles},
-        "/news/": 12,
-        "/news/?page=2": 12,
-        TOPIC: 12,
-        "/news/kind/briefings/": 12,
-        "/news/2012/": 12,
+        listing: 12,
+        f"{listing}?page=2": 12,
+        listing + TOPIC.removeprefix("/news/"): 12,
+        f"{listing}kind/briefings/": 12,
+        f"{listing}2012/": 12,
     }
     counts = {url: rendered_queries_for(client, url) for url in budgets}
     assert {url: min(count, budgets[url]) for url, count in counts.items()} == counts
