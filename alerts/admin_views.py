@@ -3,6 +3,7 @@ and see how many readers follow each choice."""
 
 import django_filters
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
@@ -73,6 +74,9 @@ class SubscriptionFilterSet(WagtailFilterSet):
     )
     frequency = django_filters.ChoiceFilter(
         label="Frequency", choices=Subscription.Frequency.choices, empty_label="Any"
+    )
+    language = django_filters.ChoiceFilter(
+        label="Language", choices=settings.LANGUAGES, empty_label="Any"
     )
     follows = django_filters.ChoiceFilter(
         label="Follows",
