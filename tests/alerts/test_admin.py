@@ -341,6 +341,7 @@ def test_the_counts_give_confirmed_subscribers_per_choice(secretary_client, peop
         ["An email for each item", "2"],
         ["A weekly digest", "1"],
     ]
+    assert table("subscriber-languages") == [["English", "2"], ["Español", "1"]]
     assert table("subscriber-topics") == [["Mining", "1", "1"], ["Water", "1", "0"]]
 
 

@@ -3,6 +3,7 @@ made on; its emails, their links and the pages those lead to are in that languag
 subscriber is sent the items published in their language, and only those."""
 
 import datetime
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -166,6 +167,13 @@ def test_each_subscriber_is_sent_the_items_published_in_their_language_and_only_
     assert beto.email in text
     # The English subscriber is not sent the Spanish translation of what they had already.
     assert recipients(inbox).count("ana@example.org") == 2
+
+    # The mail provider's one-click unsubscribe (RFC 8058) works at the Spanish address.
+    path = urlsplit(unsubscribe[1:-1]).path
+    response = Client().post(path, {"List-Unsubscribe": "One-Click"}, secure=True)
+    assert response.status_code == 200 and "Content-Language" in response
+    assert response["Content-Language"] == "es"
+    assert not Subscription.objects.filter(pk=beto.pk).exists()
 
 
 def test_an_event_in_spanish_reaches_spanish_followers_of_events(site_news, spanish_news, inbox):
