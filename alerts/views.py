@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -161,11 +162,16 @@ def manage(request, token):
     subscription = links.subscription_for_manage(token)
     if subscription is None:
         return invalid_link(request)
-    saved = False
+    saved = request.GET.get("saved") == "1"
     if request.method == "POST":
+        language = subscription.language
         form = ManageForm(request.POST, subscription=subscription)
         if form.is_valid():
             form.save()
+            if subscription.language != language:
+                # The page, like the emails from now on, is in the language just chosen.
+                path = links.path_for(subscription, "manage", token)
+                return private(HttpResponseRedirect(f"{path}?saved=1"))
             saved = True
             form = ManageForm(subscription=subscription)
     else:

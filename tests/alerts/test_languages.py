@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
+from alerts import links as alert_links
 from alerts.models import Subscription
 from home.dates import long_date
 from psgsite.scheduler import run_pass
@@ -220,3 +221,35 @@ def test_a_weekly_digest_holds_the_items_in_its_subscribers_language(
         assert "English alone" not in body
         [manage] = [url for url in links(body) if "/alerts/manage/" in url]
         assert manage.startswith("https://localhost/es/alerts/manage/")
+
+
+def test_a_subscriber_changes_language_on_the_manage_page(news_site, spanish_home):
+    subscription = subscribe("ana@example.org", news=True)
+    browser = Client(enforce_csrf_checks=True)
+    path = urlsplit(alert_links.manage_url(subscription)).path
+    page = browser.get(path)
+    content = page.content.decode()
+    assert 'value="en-gb" id="id_language_0" checked' in content
+    assert 'lang="es">Español</label>' in content
+
+    data = {"csrfmiddlewaretoken": csrf_token(page), "news": "on", "language": "es"}
+    response = browser.post(path, data)
+    subscription.refresh_from_db()
+    assert subscription.language == "es"
+    # On to the same page in Spanish, as the emails are from now on.
+    assert response.status_code == 302
+    assert response["Location"] == f"/es{path}?saved=1"
+    content = browser.get(response["Location"]).content.decode()
+    assert "Sus opciones se han guardado." in content
+    assert 'value="es" id="id_language_1" checked' in content
+
+
+@pytest.mark.parametrize(("language", "expected"), [("fr", "en-gb"), (None, "en-gb")])
+def test_a_language_not_offered_is_refused_and_none_keeps_it(client, news_site, language, expected):
+    subscription = subscribe("ana@example.org", news=True)
+    data = {"news": "on", "language": language} if language else {"news": "on"}
+    response = client.post(urlsplit(alert_links.manage_url(subscription)).path, data)
+    assert response.status_code == 200
+    assert ("Choose one of the languages shown." in response.content.decode()) == bool(language)
+    subscription.refresh_from_db()
+    assert subscription.language == expected
