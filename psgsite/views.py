@@ -17,6 +17,7 @@ from wagtail.contrib.sitemaps import views as sitemaps
 from wagtail.models import Page
 from wagtail.search.utils import parse_query_string
 
+from home.models import site_pages
 from home.pagination import paginate
 from home.parameters import read_parameter
 from home.translations import translations, with_translations
@@ -62,7 +63,7 @@ def public_pages(site):
     below = Q()
     for home in homes:
         below |= Q(path__startswith=home.path)
-    return Page.objects.filter(below).live().public()
+    return site_pages().filter(below).live().public()
 
 
 SITEMAPS = {"pages": PagesSitemap}

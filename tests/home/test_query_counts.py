@@ -110,9 +110,10 @@ def test_search_costs_as_much_where_more_match_than_are_ranked(client, pages, ne
 @pytest.mark.django_db
 def test_a_second_language_costs_no_query(client, pages, news_index):
     """Rendered afresh, the home page, about us and the join page, translated, with the link to
-    each in the other language, cost what they did in English alone, in either language."""
+    each in the other language, cost what they did in English alone, in either language; so
+    does the sitemap, which lists both languages."""
     add_news(news_index, 12)
-    urls = ("/", "/about-us/", "/join/")
+    urls = ("/", "/about-us/", "/join/", "/sitemap.xml", "/sitemap-pages.xml")
     english_only = {url: rendered_queries_for(client, url) for url in urls}
     in_spanish(HomePage.objects.get(), title="Inicio")
     for page in Page.objects.filter(slug__in=["about-us", "join"]):
