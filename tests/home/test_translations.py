@@ -55,6 +55,11 @@ def test_a_translated_page_links_to_itself_in_the_other_language(client, about):
     ]
 
 
+def test_the_name_in_the_header_leads_home_in_the_page_s_language(client, about):
+    assert read(client, "/es/sobre-nosotros/").select_one("header a.brand")["href"] == "/es/"
+    assert read(client, "/about/").select_one("header a.brand")["href"] == "/"
+
+
 def test_the_home_pages_link_to_each_other(client, home, spanish_home):
     assert switcher(read(client, "/")) == [("Español", "/es/", "es", "es")]
     assert switcher(read(client, "/es/")) == [("English", "/", "en-GB", "en-GB")]
