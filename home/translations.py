@@ -40,7 +40,7 @@ def _annotation(field, language):
 
 
 def with_translations(pages):
-    """The pages, each with the url_path and path of its live translation in every content
+    """The pages, each with the id, url_path and path of its live translation in every content
     language (its own language gives itself), read in the same query."""
     annotations = {}
     for language in CONTENT_LANGUAGES:
@@ -49,7 +49,7 @@ def with_translations(pages):
             locale__language_code=language,
             live=True,
         )
-        for field in ("url_path", "path"):
+        for field in ("id", "url_path", "path"):
             annotations[_annotation(field, language)] = Subquery(translation.values(field)[:1])
     return pages.annotate(**annotations)
 
@@ -81,8 +81,13 @@ def _annotated(page):
     for language in CONTENT_LANGUAGES:
         url_path = getattr(page, _annotation("url_path", language))
         if url_path is not None and url_path != page.url_path:
-            path = getattr(page, _annotation("path", language))
-            found.append(Translation(language, Page(url_path=url_path, path=path)))
+            # With its id, a Page made here is not taken for a new one (which looks up its type).
+            other = Page(
+                id=getattr(page, _annotation("id", language)),
+                url_path=url_path,
+                path=getattr(page, _annotation("path", language)),
+            )
+            found.append(Translation(language, other))
     return found
 
 

@@ -16,7 +16,7 @@ LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 @register.filter(name="language_tag")
 def language_tag_filter(code):
-    """ "en-gb" as <html lang> and hreflang write it: "en-GB"."""
+    """A language code as <html lang> and hreflang write it: "en-gb" is "en-GB"."""
     return language_tag(code)
 
 

@@ -119,3 +119,11 @@ def test_a_news_item_not_translated_offers_no_spanish(client, news):
     item_url = html.select_one("main a[href^='/news/mining']")
     assert item_url is not None
     assert switcher(read(client, item_url["href"])) == []
+
+
+def test_an_editor_s_view_of_a_draft_links_to_the_translation_too(admin_client, about):
+    """A page not found by its address asks for its translations itself."""
+    html = BeautifulSoup(
+        admin_client.get(f"/admin/pages/{about.pk}/view_draft/").content, "html.parser"
+    )
+    assert switcher(html) == [("Español", "/es/sobre-nosotros/", "es", "es")]
