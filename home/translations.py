@@ -56,7 +56,7 @@ def with_translations(pages):
 
 def set_translations(page, pages):
     """Gives the page its live translations among pages (Page objects with their locale)."""
-    page.translations = [
+    page.live_translations = [
         Translation(other.locale.language_code, other)
         for other in pages
         if other.pk != page.pk and other.live
@@ -65,15 +65,12 @@ def set_translations(page, pages):
 
 def translations(page):
     """The page's live, public translations in other languages."""
-    found = getattr(page, "translations", None)
-    if found is None:
+    if getattr(page, "live_translations", None) is None:
         if hasattr(page, _annotation("url_path", CONTENT_LANGUAGES[0])):
-            found = _annotated(page)
-        else:  # not read by its address, nor in the sitemap
+            page.live_translations = _annotated(page)
+        else:  # not read by its address, nor in the sitemap: a preview
             set_translations(page, page.get_translations().live().select_related("locale"))
-            found = page.translations
-        page.translations = found
-    return [translation for translation in found if is_public(translation.page)]
+    return [translation for translation in page.live_translations if is_public(translation.page)]
 
 
 def _annotated(page):
