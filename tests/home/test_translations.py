@@ -7,10 +7,17 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 
+from django.test import Client
+
 from wagtail.models import PageViewRestriction
 
 from tests.conftest import in_spanish
-from tests.factories import AboutPageFactory, NewsIndexPageFactory, NewsPageFactory
+from tests.factories import (
+    AboutPageFactory,
+    JoinPageFactory,
+    NewsIndexPageFactory,
+    NewsPageFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +134,13 @@ def test_an_editor_s_view_of_a_draft_links_to_the_translation_too(admin_client, 
         admin_client.get(f"/admin/pages/{about.pk}/view_draft/").content, "html.parser"
     )
     assert switcher(html) == [("Español", "/es/sobre-nosotros/", "es", "es")]
+
+
+def test_a_page_without_the_database_says_its_language_too(home, spanish_home):
+    """The join form refused for want of its security token (templates/standalone.html)."""
+    in_spanish(JoinPageFactory(parent=home, slug="join"), slug="unirse")
+    client = Client(enforce_csrf_checks=True)
+    for url, language in (("/es/unirse/", "es"), ("/join/", "en-GB")):
+        response = client.post(url, {"email": "ana@example.org"})
+        assert response.status_code == 403
+        assert BeautifulSoup(response.content, "html.parser").html["lang"] == language
