@@ -5,7 +5,7 @@ import unicodedata
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,10 @@ from wagtail.contrib.sitemaps import views as sitemaps
 from wagtail.models import Page
 from wagtail.search.utils import parse_query_string
 
+from home.models import site_pages
 from home.pagination import paginate
 from home.parameters import read_parameter
+from home.translations import translations, with_translations
 from home.visibility import active_locale
 
 from .search import search_pages
@@ -29,10 +31,15 @@ SEARCH_RESULTS_PER_PAGE = 10
 
 
 class PagesSitemap(Sitemap):
-    """Every public page, five hundred to a section, listed by the index at /sitemap.xml: a
-    crawler's request renders a bounded part of an archive of any size."""
+    """Every public page in every language, five hundred to a section, listed by the index at
+    /sitemap.xml: a crawler's request renders a bounded part of an archive of any size. Each
+    page's entry names its translations (SitePage.get_sitemap_urls), read with it."""
 
     limit = 500
+
+    def items(self):
+        pages = public_pages(self.get_wagtail_site()).order_by("path").defer_streamfields()
+        return with_translations(pages).specific()
 
     def get_latest_lastmod(self):
         # Django's own would load every page for its date; this asks the database for the last.
@@ -51,7 +58,13 @@ class PagesSitemap(Sitemap):
 
 
 def public_pages(site):
-    return site.root_page.get_descendants(inclusive=True).live().public()
+    """The site's live, public pages in every language: below its home page and the home
+    page's translations, which came with it (home.visibility.find_site)."""
+    homes = [site.root_page, *(translation.page for translation in translations(site.root_page))]
+    below = Q()
+    for home in homes:
+        below |= Q(path__startswith=home.path)
+    return site_pages().filter(below).live().public()
 
 
 SITEMAPS = {"pages": PagesSitemap}
