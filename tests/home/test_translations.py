@@ -144,3 +144,9 @@ def test_a_page_without_the_database_says_its_language_too(home, spanish_home):
         response = client.post(url, {"email": "ana@example.org"})
         assert response.status_code == 403
         assert BeautifulSoup(response.content, "html.parser").html["lang"] == language
+
+
+def test_the_header_searches_in_the_page_language(client, spanish_home):
+    forms = {url: read(client, url).select_one("form.header-search") for url in ("/", "/es/")}
+    assert forms["/"]["action"] == "/search/"
+    assert forms["/es/"]["action"] == "/es/search/"

@@ -92,6 +92,8 @@ class SitemapTests(TestCase):
         lines = response.content.decode().splitlines()
         self.assertIn("Sitemap: http://testserver/sitemap.xml", lines)
         self.assertIn("Disallow: /admin/", lines)
+        self.assertIn("Disallow: /search/", lines)
+        self.assertIn("Disallow: /es/search/", lines)
 
 
 XHTML = "{http://www.w3.org/1999/xhtml}link"
