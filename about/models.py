@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy
+
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -23,7 +25,7 @@ class AboutPage(ListingFields, SitePage):
     search_fields = [*Page.search_fields, *ListingFields.search_fields, index.SearchField("body")]
 
     class Meta:
-        verbose_name = "about page"
+        verbose_name = gettext_lazy("about page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -3,6 +3,7 @@ and see how many readers follow each choice."""
 
 import django_filters
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
@@ -73,6 +74,9 @@ class SubscriptionFilterSet(WagtailFilterSet):
     )
     frequency = django_filters.ChoiceFilter(
         label="Frequency", choices=Subscription.Frequency.choices, empty_label="Any"
+    )
+    language = django_filters.ChoiceFilter(
+        label="Language", choices=settings.LANGUAGES, empty_label="Any"
     )
     follows = django_filters.ChoiceFilter(
         label="Follows",
@@ -151,6 +155,10 @@ def subscriber_counts():
         all_events=Count("pk", filter=confirmed & Q(events=True)),
         all_immediate=Count("pk", filter=confirmed & Q(frequency=Subscription.Frequency.IMMEDIATE)),
         all_weekly=Count("pk", filter=confirmed & Q(frequency=Subscription.Frequency.WEEKLY)),
+        **{
+            f"language_{number}": Count("pk", filter=confirmed & Q(language=code))
+            for number, (code, _name) in enumerate(settings.LANGUAGES)
+        },
     )
     topics = Topic.objects.annotate(
         confirmed=Count("subscriptions", filter=Q(subscriptions__confirmed_at__isnull=False)),
@@ -167,6 +175,10 @@ def subscriber_counts():
         "frequencies": [
             ("An email for each item", totals["all_immediate"]),
             ("A weekly digest", totals["all_weekly"]),
+        ],
+        "languages": [
+            (name, totals[f"language_{number}"])
+            for number, (_code, name) in enumerate(settings.LANGUAGES)
         ],
         "topics": [(topic.name, topic.confirmed, topic.unconfirmed) for topic in topics],
     }

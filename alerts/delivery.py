@@ -7,18 +7,27 @@ from there, and two schedulers never queue a chunk twice. The email is rendered 
 (and a digest once per list of items) with markers where each subscriber's own links and
 address go, so that ten thousand subscribers cost ten thousand string substitutions, not ten
 thousand template renders; the queries of a chunk do not grow with it.
+
+Each subscriber is sent the items published in their language, and only those: a Spanish
+subscriber gets the Spanish items, an English one the English items. An item that exists only in
+English is not sent to Spanish subscribers (the Spanish subscribe page says the alerts bring the
+items published in Spanish); its Spanish translation, published later, is announced to them
+then, unless it is back-dated by then (announcements.BACK_DATED_AFTER). Every email, its dates
+and the links to manage or leave are in the subscriber's language.
 """
 
+import copy
 import logging
 import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -109,14 +118,15 @@ def join_words(words):
 
 
 class Links:
-    """Each subscriber's manage and unsubscribe addresses, as alerts.links makes them, from one
-    reverse() of each: the signed token is all that differs."""
+    """Each subscriber's manage and unsubscribe addresses in one language, as alerts.links
+    makes them, from one reverse() of each: the signed token is all that differs."""
 
     PLACEHOLDER = "token-placeholder"
 
-    def __init__(self, root_url):
-        self.manage = root_url + reverse("alerts:manage", args=[self.PLACEHOLDER])
-        self.unsubscribe = root_url + reverse("alerts:unsubscribe", args=[self.PLACEHOLDER])
+    def __init__(self, root_url, language):
+        with translation.override(language):
+            self.manage = root_url + reverse("alerts:manage", args=[self.PLACEHOLDER])
+            self.unsubscribe = root_url + reverse("alerts:unsubscribe", args=[self.PLACEHOLDER])
 
     def for_subscription(self, subscription):
         token = manage_token(subscription)
@@ -183,13 +193,27 @@ def list_id(organisation, root_url):
 
 
 class Sender:
-    """What every alert of one site shares: the organisation, the links and the List-Id."""
+    """What every alert of one site in one language shares: the organisation, the List-Id and
+    the links in that language, to the subscribers of that language."""
 
-    def __init__(self, site):
+    def __init__(self, site, language=settings.LANGUAGE_CODE):
         self.organisation = organisation_name(site)
         self.root_url = site.root_url if site is not None else site_root_url()
-        self.links = Links(self.root_url)
         self.list_id = list_id(self.organisation, self.root_url)
+        self.language = language
+        self.links = Links(self.root_url, language)
+        self.others = {}
+
+    def in_language(self, language):
+        """The same site's sender in another language, made once, with no query."""
+        if language == self.language:
+            return self
+        if language not in self.others:
+            other = copy.copy(self)
+            other.language = language
+            other.links = Links(self.root_url, language)
+            self.others[language] = other
+        return self.others[language]
 
 
 # Alerts as items are published -------------------------------------------------------------
@@ -219,7 +243,7 @@ def queue_announcement(pk, now, chunk_size=CHUNK_SIZE):
         withdraw(pk)
         return 0
     site = page.get_site()
-    sender = Sender(site)
+    sender = Sender(site, page.locale.language_code)
     rendered = render_alert(page, announcement, sender)
     topic_names = dict(
         Topic.objects.filter(pk__in=announcement.topic_ids).values_list("pk", "name")
@@ -259,16 +283,18 @@ def withdraw(pk):
 
 
 def render_alert(page, announcement, sender):
-    item = item_for_email(page, announcement.kind)
-    return Rendered.render(
-        "alert",
-        _("%(kind)s: %(title)s") % {"kind": item["kind"], "title": item["title"]},
-        {"item": item, "organisation": sender.organisation},
-    )
+    with translation.override(sender.language):
+        item = item_for_email(page, announcement.kind)
+        return Rendered.render(
+            "alert",
+            _("%(kind)s: %(title)s") % {"kind": item["kind"], "title": item["title"]},
+            {"item": item, "organisation": sender.organisation},
+        )
 
 
 def queue_chunk(pk, rendered, sender, topic_names, now, chunk_size):
-    """Queues the next chunk of subscribers; returns how many, and whether it was the last."""
+    """Queues the next chunk of the subscribers in the sender's language (the item's); returns
+    how many, and whether it was the last."""
     with transaction.atomic():
         announcement = (
             Announcement.objects.select_for_update()
@@ -279,26 +305,27 @@ def queue_chunk(pk, rendered, sender, topic_names, now, chunk_size):
             return 0, True
         subscribers = list(
             Subscription.objects.confirmed()
-            .filter(frequency=Subscription.Frequency.IMMEDIATE)
+            .filter(frequency=Subscription.Frequency.IMMEDIATE, language=sender.language)
             .following(announcement.kind, announcement.topic_ids)
             .filter(pk__gt=announcement.queued_up_to)
             .order_by("pk")[:chunk_size]
         )
         followed = topics_followed(subscribers, announcement.topic_ids)
-        emails = [
-            rendered.email(
-                subscription,
-                sender.links,
-                sender.list_id,
-                reason(
+        with translation.override(sender.language):
+            emails = [
+                rendered.email(
                     subscription,
-                    announcement.kind,
-                    sorted(topic_names[t] for t in followed.get(subscription.pk, ())),
-                ),
-                now,
-            )
-            for subscription in subscribers
-        ]
+                    sender.links,
+                    sender.list_id,
+                    reason(
+                        subscription,
+                        announcement.kind,
+                        sorted(topic_names[t] for t in followed.get(subscription.pk, ())),
+                    ),
+                    now,
+                )
+                for subscription in subscribers
+            ]
         QueuedEmail.objects.bulk_create(emails)
         done = len(subscribers) < chunk_size
         if subscribers:
@@ -367,13 +394,15 @@ def queue_digest_batch(batch, sender, now):
         chosen = [item for item in items if wanted_in_digest(subscription, item)]
         if not chosen:
             continue
+        # The items chosen are all in the subscriber's language: they name the rendering.
         key = tuple(item["pk"] for item in chosen)
+        in_language = sender.in_language(subscription.language)
         if key not in rendered:
-            rendered[key] = render_digest(chosen, sender)
+            rendered[key] = render_digest(chosen, in_language)
+        with translation.override(subscription.language):
+            why = digest_reason(subscription)
         emails.append(
-            rendered[key].email(
-                subscription, sender.links, sender.list_id, digest_reason(subscription), now
-            )
+            rendered[key].email(subscription, in_language.links, sender.list_id, why, now)
         )
     QueuedEmail.objects.bulk_create(emails)
     ids = [s.pk for s in batch]
@@ -389,7 +418,7 @@ def queue_digest_batch(batch, sender, now):
 
 def announced_items(since, now):
     """The items announced (not back-dated) from since up to now that are still live and
-    public, newest first, each with what a digest shows of it."""
+    public, newest first, each with what a digest shows of it, in its own language."""
     pages = (
         NewsItemPage.objects.live()
         .public()
@@ -398,16 +427,20 @@ def announced_items(since, now):
             alert_announcement__published_at__lt=now,
         )
         .exclude(alert_announcement__status=Announcement.Status.BACK_DATED)
-        .select_related("alert_announcement", "newspage", "eventpage")
+        .select_related("alert_announcement", "locale", "newspage", "eventpage")
         .order_by("-alert_announcement__published_at", "-pk")
     )
     items = []
     for page in pages:
         announcement = page.alert_announcement
+        language = page.locale.language_code
+        with translation.override(language):
+            shown = item_for_email(page.detail, announcement.kind)
         items.append(
             {
-                **item_for_email(page.detail, announcement.kind),
+                **shown,
                 "pk": page.pk,
+                "language": language,
                 "kind_code": announcement.kind,
                 "topic_ids": set(announcement.topic_ids),
                 "published_at": announcement.published_at,
@@ -417,8 +450,9 @@ def announced_items(since, now):
 
 
 def wanted_in_digest(subscription, item):
-    """SubscriptionQuerySet.following, for one subscriber and one item, within its week."""
-    if item["published_at"] < subscription.digest_from:
+    """SubscriptionQuerySet.following, for one subscriber and one item in their language,
+    within its week."""
+    if item["language"] != subscription.language or item["published_at"] < subscription.digest_from:
         return False
     kind = item["kind_code"]
     if kind == Kind.EVENT and subscription.events:
@@ -448,13 +482,14 @@ def digest_reason(subscription):
 
 def render_digest(items, sender):
     count = len(items)
-    subject = ngettext(
-        "Your weekly digest from the %(organisation)s: %(count)s new item",
-        "Your weekly digest from the %(organisation)s: %(count)s new items",
-        count,
-    ) % {"organisation": sender.organisation, "count": count}
-    return Rendered.render(
-        "digest",
-        subject,
-        {"items": items, "organisation": sender.organisation},
-    )
+    with translation.override(sender.language):
+        subject = ngettext(
+            "Your weekly digest from the %(organisation)s: %(count)s new item",
+            "Your weekly digest from the %(organisation)s: %(count)s new items",
+            count,
+        ) % {"organisation": sender.organisation, "count": count}
+        return Rendered.render(
+            "digest",
+            subject,
+            {"items": items, "organisation": sender.organisation},
+        )

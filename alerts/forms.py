@@ -1,6 +1,7 @@
 """The public forms of email alerts: subscribing, and changing what a subscription follows."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -111,7 +112,8 @@ class SubscribeForm(ChoicesMixin, SpamGuardedForm):
 
 
 class ManageForm(ChoicesMixin, forms.Form):
-    """A subscriber's choices, from the link in their emails."""
+    """A subscriber's choices, from the link in their emails, and the language they are
+    written to in (which is also the language of the items they are sent)."""
 
     nothing_chosen = False
 
@@ -121,9 +123,21 @@ class ManageForm(ChoicesMixin, forms.Form):
             **{name: getattr(subscription, name) for name in FOLLOW_FIELDS},
             "frequency": subscription.frequency,
             "topics": list(subscription.topics.values_list("pk", flat=True)),
+            "language": subscription.language,
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.add_choice_fields()
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language"),
+            choices=settings.LANGUAGES,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": _("Choose one of the languages shown.")},
+        )
+
+    def clean_language(self):
+        # A form sent without it keeps the language as it was.
+        return self.cleaned_data.get("language") or self.subscription.language
 
     def clean(self):
         cleaned_data = super().clean()
@@ -131,7 +145,7 @@ class ManageForm(ChoicesMixin, forms.Form):
         return cleaned_data
 
     def save(self):
-        choices = self.choices()
+        choices = {**self.choices(), "language": self.cleaned_data["language"]}
         topics = choices.pop("topics")
         for name, value in choices.items():
             setattr(self.subscription, name, value)

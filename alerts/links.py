@@ -1,8 +1,10 @@
 """The links an alert or a confirmation carries: signed, so that they need no login and cannot
-be made up, and tied to the subscription's own key, so that they die with it."""
+be made up, and tied to the subscription's own key, so that they die with it. Each is in the
+subscription's language: /es/alerts/... for a Spanish subscriber."""
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import translation
 
 from wagtail.models import Site
 
@@ -61,14 +63,20 @@ def absolute(path, root_url=None):
     return (site_root_url() if root_url is None else root_url) + path
 
 
+def path_for(subscription, name, token):
+    """The path of one of the alerts' pages, in the subscription's language."""
+    with translation.override(subscription.language):
+        return reverse(f"alerts:{name}", args=[token])
+
+
 def confirm_url(subscription, root_url=None):
-    return absolute(reverse("alerts:confirm", args=[confirm_token(subscription)]), root_url)
+    return absolute(path_for(subscription, "confirm", confirm_token(subscription)), root_url)
 
 
 def manage_url(subscription, root_url=None):
-    return absolute(reverse("alerts:manage", args=[manage_token(subscription)]), root_url)
+    return absolute(path_for(subscription, "manage", manage_token(subscription)), root_url)
 
 
 def unsubscribe_url(subscription, root_url=None):
     """Where the List-Unsubscribe header points: a POST to it (RFC 8058) cancels at once."""
-    return absolute(reverse("alerts:unsubscribe", args=[manage_token(subscription)]), root_url)
+    return absolute(path_for(subscription, "unsubscribe", manage_token(subscription)), root_url)

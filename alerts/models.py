@@ -7,6 +7,7 @@ the outbox that the membership emails use (membership.models.QueuedEmail). Neith
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -86,6 +87,11 @@ class Subscription(models.Model):
     frequency = models.CharField(
         max_length=20, choices=Frequency.choices, default=Frequency.IMMEDIATE
     )
+    # The language of the page subscribed on: its emails, their links and the pages those lead
+    # to are in it, and it gets the items published in it.
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     created_at = models.DateTimeField("subscribed", default=timezone.now, db_index=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField("confirmed", null=True, blank=True, db_index=True)
@@ -95,7 +101,7 @@ class Subscription(models.Model):
 
     objects = SubscriptionQuerySet.as_manager()
 
-    SUBSCRIBER_FIELDS = ["email", "news", "briefings", "events", "frequency"]
+    SUBSCRIBER_FIELDS = ["email", "news", "briefings", "events", "frequency", "language"]
 
     class Meta:
         verbose_name = "email alert subscription"

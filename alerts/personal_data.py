@@ -25,6 +25,7 @@ def _exported(subscription):
         "events": subscription.events,
         "topics": [topic.name for topic in subscription.topics.all()],
         "frequency": subscription.frequency,
+        "language": subscription.language,
         "created_at": subscription.created_at.isoformat(),
         "confirmation_sent_at": _isoformat(subscription.confirmation_sent_at),
         "confirmed_at": _isoformat(subscription.confirmed_at),

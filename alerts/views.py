@@ -4,10 +4,11 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -68,7 +69,10 @@ def subscribe(request):
         return render_subscribe(request, form)
     if not form.is_valid():
         return render_subscribe(request, form)
-    _subscription, _outcome, emails = store_subscription(form.cleaned_data["email"], form.choices())
+    # In the language of the page subscribed on, which the address gives (/es/alerts/).
+    _subscription, _outcome, emails = store_subscription(
+        form.cleaned_data["email"], form.choices(), language=get_language()
+    )
     send_now(emails)
     return redirect("alerts:check_email")
 
@@ -158,11 +162,16 @@ def manage(request, token):
     subscription = links.subscription_for_manage(token)
     if subscription is None:
         return invalid_link(request)
-    saved = False
+    saved = request.GET.get("saved") == "1"
     if request.method == "POST":
+        language = subscription.language
         form = ManageForm(request.POST, subscription=subscription)
         if form.is_valid():
             form.save()
+            if subscription.language != language:
+                # The page, like the emails from now on, is in the language just chosen.
+                path = links.path_for(subscription, "manage", token)
+                return private(HttpResponseRedirect(f"{path}?saved=1"))
             saved = True
             form = ManageForm(subscription=subscription)
     else:
@@ -175,7 +184,7 @@ def manage(request, token):
                 **choices_context(form),
                 "subscription": subscription,
                 "saved": saved,
-                "unsubscribe_url": reverse("alerts:unsubscribe", args=[token]),
+                "unsubscribe_url": links.path_for(subscription, "unsubscribe", token),
             },
         )
     )

@@ -42,6 +42,7 @@ class SubscriptionViewSet(SnippetViewSet):
         "email",
         Column("choices_label", label="Follows"),
         Column("get_frequency_display", label="Frequency", sort_key="frequency"),
+        Column("get_language_display", label="Language", sort_key="language"),
         StatusFlagColumn(
             "is_confirmed",
             label="Status",
@@ -65,16 +66,25 @@ class SubscriptionViewSet(SnippetViewSet):
         "events",
         "topics",
         "frequency",
+        "language",
         "created_at",
         "confirmation_sent_at",
         "confirmed_at",
         "next_digest_at",
     ]
-    list_export = ["email", "choices_label", "get_frequency_display", "created_at", "confirmed_at"]
+    list_export = [
+        "email",
+        "choices_label",
+        "get_frequency_display",
+        "get_language_display",
+        "created_at",
+        "confirmed_at",
+    ]
     export_headings = {
         "email": "Email",
         "choices_label": "Follows",
         "get_frequency_display": "Frequency",
+        "get_language_display": "Language",
         "created_at": "Subscribed",
         "confirmed_at": "Confirmed",
     }

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -16,6 +17,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewR
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, SocialLinkBlock
+from .translations import alternates, with_translations
 from .visibility import active_locale, once_per_generation, view_restrictions
 
 
@@ -131,6 +133,14 @@ class SitePage(Page):
         translation = self.get_translation_or_none(locale)
         return translation if translation is not None and translation.live else self
 
+    def get_sitemap_urls(self, request=None):
+        """The page's entry, with its addresses in the other languages it is in."""
+        urls = super().get_sitemap_urls(request)
+        found = alternates(self, request)
+        if found:
+            urls[0]["alternates"] = found
+        return urls
+
 
 class ListingQuerySet(SitePageQuerySet):
     def with_listing_images(self):
@@ -189,7 +199,7 @@ class HomePage(SitePage):
     ]
 
     class Meta:
-        verbose_name = "home page"
+        verbose_name = gettext_lazy("home page")
 
     def route(self, request, path_components):
         """The page at a path below the home page, found with the pages between in one query
@@ -226,9 +236,10 @@ class HomePage(SitePage):
             below = child(page, rest[0]) if rest else None
             if below is None or answers_below(page.specific_class, rest):
                 model = page.specific_class
-                # What every page of the type shows of its own relations comes with it.
+                # What every page of the type shows of its own relations comes with it, and
+                # where it is in the other languages (home.translations).
                 related = getattr(model, "served_with", ())
-                found = model.objects.select_related(*related).get(pk=page.pk)
+                found = with_translations(model.objects.select_related(*related)).get(pk=page.pk)
                 found._cached_parent_obj = ancestors[-1]
                 found.route_ancestors = ancestors
                 return found.route(request, rest)

@@ -146,15 +146,21 @@ def find_site(request):
 
 def _home_in_language(root, language):
     """The home page's live translation in the language, or else the home page itself, as its
-    own type with its locale, in one query."""
+    own type with its locale and its other live translations (home.translations), in one
+    query."""
+    from .translations import set_translations  # which imports this module
+
     found = list(
         root.specific_class.objects.select_related("locale")
         .filter(translation_key=root.translation_key)
-        .filter(Q(pk=root.pk) | Q(locale__language_code=language, live=True))
+        .filter(Q(pk=root.pk) | Q(live=True))
     )
-    return next((page for page in found if page.pk != root.pk), None) or next(
-        page for page in found if page.pk == root.pk
+    home = next(
+        (page for page in found if page.locale.language_code == language and page.live),
+        next(page for page in found if page.pk == root.pk),
     )
+    set_translations(home, found)
+    return home
 
 
 class RequestMemoMiddleware:

@@ -16,7 +16,7 @@ from django.db import DatabaseError
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from home.models import SiteSettings
@@ -34,7 +34,9 @@ BATCHES_PER_PASS = 10
 
 
 def queue_application_emails(application, join_page, site):
-    """The confirmation to the applicant and the notice to the membership secretary."""
+    """The confirmation to the applicant, in the language of the join page they applied on
+    (its next steps are that page's own), and the notice to the membership secretary, in
+    English as the staff's screens are."""
     site_settings = SiteSettings.for_site(site)
     secretary = site_settings.membership_email or site_settings.email
     context = {
@@ -47,23 +49,26 @@ def queue_application_emails(application, join_page, site):
     }
     # The confirmation goes to whatever address was typed in, so it repeats nothing typed but
     # the name: the form must not carry someone else's words to a stranger in our name.
-    emails = [
-        QueuedEmail(
-            application=application,
-            to=[application.email],
-            reply_to=[secretary] if secretary else [],
-            subject=gettext("Your application to join the %(organisation)s")
-            % {"organisation": site_settings.organisation_name},
-            body=render_to_string("membership/emails/confirmation.txt", context),
-        )
-    ]
+    with translation.override(application.language):
+        emails = [
+            QueuedEmail(
+                application=application,
+                to=[application.email],
+                reply_to=[secretary] if secretary else [],
+                subject=gettext("Your application to join the %(organisation)s")
+                % {"organisation": site_settings.organisation_name},
+                body=render_to_string("membership/emails/confirmation.txt", context),
+            )
+        ]
     if secretary:
+        with translation.override(settings.LANGUAGE_CODE):
+            body = render_to_string("membership/emails/notification.txt", context)
         emails.append(
             QueuedEmail(
                 application=application,
                 to=[secretary],
                 subject=f"New membership application {application.reference}",
-                body=render_to_string("membership/emails/notification.txt", context),
+                body=body,
             )
         )
     else:
@@ -92,11 +97,14 @@ def queue_interest_emails(registration, is_new, site):
         + reverse("membership_interestregistration_modeladmin_inspect", args=[registration.pk]),
     }
     again = "" if is_new else " (registered again)"
+    # In English, as the staff's screens are, whichever join page it came from.
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("membership/emails/interest_notification.txt", context)
     email = QueuedEmail(
         interest_registration=registration,
         to=[secretary],
         subject=f"Interest in membership {registration.reference}{again}",
-        body=render_to_string("membership/emails/interest_notification.txt", context),
+        body=body,
     )
     return QueuedEmail.objects.bulk_create([email])
 

@@ -21,7 +21,7 @@ logger = logging.getLogger("membership.personal_data")
 
 HOOK = "register_personal_data"
 
-APPLICATION_FIELDS = [*MembershipApplication.APPLICANT_FIELDS, "status", "staff_notes"]
+APPLICATION_FIELDS = [*MembershipApplication.APPLICANT_FIELDS, "language", "status", "staff_notes"]
 INTEREST_FIELDS = [*InterestRegistration.REGISTRANT_FIELDS, "times_registered", "staff_notes"]
 
 

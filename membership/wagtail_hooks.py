@@ -175,13 +175,22 @@ class MembershipApplicationAdmin(ModelAdmin):
     model = MembershipApplication
     menu_label = "Applications"
     menu_icon = "form"
-    list_display = ("reference", "full_name", "email", "membership_type", "submitted_at", "status")
+    list_display = (
+        "reference",
+        "full_name",
+        "email",
+        "membership_type",
+        "language",
+        "submitted_at",
+        "status",
+    )
     list_filter = (StatusFilter, MembershipTypeFilter, SubmittedMonthFilter)
     list_select_related = ("membership_type",)
     search_fields = ("full_name", "email")
     inspect_view_enabled = True
     inspect_view_fields = [
         *MembershipApplication.APPLICANT_FIELDS,
+        "language",
         "submitted_at",
         "status",
         "decided_at",
@@ -199,6 +208,7 @@ class MembershipApplicationAdmin(ModelAdmin):
         "phone",
         "heard_about",
         "news_by_email",
+        "language_label",
         "decided",
     ]
     export_filename = "membership-applications"
@@ -217,6 +227,10 @@ class MembershipApplicationAdmin(ModelAdmin):
     def news_by_email(self, application):
         return "yes" if application.news_opt_in else "no"
 
+    @admin_display(description="Language")
+    def language_label(self, application):
+        return application.get_language_display()
+
     @admin_display(description="Decided")
     def decided(self, application):
         return _local(application.decided_at) if application.decided_at else "-"
@@ -226,7 +240,11 @@ class MembershipApplicationAdmin(ModelAdmin):
             MultiFieldPanel(
                 [
                     FieldPanel(name, read_only=True)
-                    for name in (*MembershipApplication.APPLICANT_FIELDS, "submitted_at")
+                    for name in (
+                        *MembershipApplication.APPLICANT_FIELDS,
+                        "language",
+                        "submitted_at",
+                    )
                 ],
                 heading="Application",
             ),

@@ -64,6 +64,9 @@ SITE_SETTINGS_PERMISSION = ("home", "change_sitesettings")
 # The list of news topics: moderators add, rename, merge and delete them; editors choose from it
 # (which needs no permission) and ask a moderator for a new one, so that no junk topic is made.
 TOPIC_PERMISSIONS = [f"{action}_topic" for action in ("add", "change", "delete")]
+# Sending a page to be translated and syncing its translations (wagtail-localize): translators
+# are editors, and moderators translate too.
+TRANSLATION_PERMISSION = ("wagtail_localize", "submit_translation")
 
 
 def editorial_sections():
@@ -108,11 +111,10 @@ def set_up_roles():
     # wagtail-localize's "Translate": the translation is then written and published as any
     # page is, under each group's rights on its section. Its data migration makes the
     # permission, which a flushed database (Django's flush remakes only the models' own) lacks.
+    app_label, codename = TRANSLATION_PERMISSION
     submit_translation, _ = Permission.objects.get_or_create(
-        content_type=ContentType.objects.get_or_create(
-            app_label="wagtail_localize", model="translation"
-        )[0],
-        codename="submit_translation",
+        content_type=ContentType.objects.get_or_create(app_label=app_label, model="translation")[0],
+        codename=codename,
         defaults={"name": "Can submit translations"},
     )
     editors.permissions.add(submit_translation)

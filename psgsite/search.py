@@ -8,15 +8,24 @@ On PostgreSQL the backend matches a page's title and body together, as Wagtail d
 the column `psgsite_title_body` that psgsite/migrations adds to Wagtail's index table: the two
 vectors joined once, when the entry is written, rather than for every page at every search.
 That is also a cost PostgreSQL's planner can see, so it reads only the matches it needs.
+
+Words are matched by their stems in the language they are written in: each entry is written with
+the text search configuration of its page's language (LANGUAGE_CONFIGS, SEARCH_CONFIG for the
+rest), and a search reads the query with that of the language searched in, so that "derecho"
+finds "derechos" in Spanish as "mine" finds "mining" in English.
 """
 
+import copy
 import functools
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection
 from django.db.models import Expression, F
+from django.utils.translation import get_language
 
+from wagtail.models import Locale
 from wagtail.search.backends import database, get_search_backend
 from wagtail.search.query import Fuzzy, MatchAll, Not
 
@@ -83,6 +92,9 @@ def _postgres_backend():
     from wagtail.search.backends.database.postgres import postgres
 
     class QueryCompiler(postgres.PostgresSearchQueryCompiler):
+        def get_config(self, backend):
+            return backend.config_for(get_language())
+
         def search(self, config, start, stop, score_field=None, backend=None):
             if self.fields is not None or _not_ranked(self.query):
                 return super().search(config, start, stop, score_field, backend)
@@ -114,8 +126,39 @@ def _postgres_backend():
         def _do_count(self):
             return len(self.query_compiler.pks)
 
+    class Index(postgres.PostgresIndex):
+        """Writes each entry with the configuration of its object's language (its locale's;
+        objects without one, such as images, the default's)."""
+
+        def add_items(self, model, objs):
+            languages = _languages(objs)
+            by_config = defaultdict(list)
+            for obj in objs:
+                language = languages.get(getattr(obj, "locale_id", None))
+                by_config[self.backend.config_for(language)].append(obj)
+            for config, group in by_config.items():
+                # Wagtail's indexer takes the configuration from the backend it is given.
+                postgres.PostgresIndex(self.backend.with_config(config)).add_items(model, group)
+
     class PostgresSearchBackend(postgres.PostgresSearchBackend):
         query_compiler_class = QueryCompiler
+        index_class = Index
+
+        def __init__(self, params):
+            super().__init__(params)
+            self.language_configs = params.get("LANGUAGE_CONFIGS", {})
+
+        def config_for(self, language_code):
+            """The text search configuration of a language ("es", "en-gb"), or the default."""
+            language = (language_code or "").split("-")[0]
+            return self.language_configs.get(language, self.config)
+
+        def with_config(self, config):
+            if config == self.config:
+                return self
+            backend = copy.copy(self)
+            backend.config = config
+            return backend
 
         def rank_matches(self, query, queryset, pks):
             """Search results of the pages of queryset with these pks, which match query,
@@ -123,3 +166,11 @@ def _postgres_backend():
             return RankedResults(self, RankingCompiler(queryset, query, pks=pks))
 
     return PostgresSearchBackend
+
+
+def _languages(objs):
+    """{locale id: language code} of the locales of the objects that have one."""
+    ids = {getattr(obj, "locale_id", None) for obj in objs} - {None}
+    if not ids:
+        return {}
+    return dict(Locale.objects.filter(pk__in=ids).values_list("pk", "language_code"))

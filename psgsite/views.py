@@ -5,7 +5,7 @@ import unicodedata
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,11 @@ from wagtail.contrib.sitemaps import views as sitemaps
 from wagtail.models import Page
 from wagtail.search.utils import parse_query_string
 
+from home.models import site_pages
 from home.pagination import paginate
 from home.parameters import read_parameter
+from home.translations import translations, with_translations
+from home.visibility import active_locale
 
 from .search import search_pages
 
@@ -28,10 +31,15 @@ SEARCH_RESULTS_PER_PAGE = 10
 
 
 class PagesSitemap(Sitemap):
-    """Every public page, five hundred to a section, listed by the index at /sitemap.xml: a
-    crawler's request renders a bounded part of an archive of any size."""
+    """Every public page in every language, five hundred to a section, listed by the index at
+    /sitemap.xml: a crawler's request renders a bounded part of an archive of any size. Each
+    page's entry names its translations (SitePage.get_sitemap_urls), read with it."""
 
     limit = 500
+
+    def items(self):
+        pages = public_pages(self.get_wagtail_site()).order_by("path").defer_streamfields()
+        return with_translations(pages).specific()
 
     def get_latest_lastmod(self):
         # Django's own would load every page for its date; this asks the database for the last.
@@ -50,7 +58,13 @@ class PagesSitemap(Sitemap):
 
 
 def public_pages(site):
-    return site.root_page.get_descendants(inclusive=True).live().public()
+    """The site's live, public pages in every language: below its home page and the home
+    page's translations, which came with it (home.visibility.find_site)."""
+    homes = [site.root_page, *(translation.page for translation in translations(site.root_page))]
+    below = Q()
+    for home in homes:
+        below |= Q(path__startswith=home.path)
+    return site_pages().filter(below).live().public()
 
 
 SITEMAPS = {"pages": PagesSitemap}
@@ -74,6 +88,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        "Disallow: /es/search/",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -126,7 +141,8 @@ SEARCH_DESCRIPTION = _(
 
 @require_GET
 def search(request):
-    """Site search over every live public page, including the text in StreamField bodies."""
+    """Site search over every live public page in the request's language (its address names
+    it), including the text in StreamField bodies."""
     query = clean_query(request.GET.get("q", ""))
     shortened = len(query) > SEARCH_QUERY_MAX_LENGTH
     query = query[:SEARCH_QUERY_MAX_LENGTH].strip()
@@ -135,7 +151,7 @@ def search(request):
     more = False
     if query:
         _filters, parsed = parse_query_string(query, operator="and")
-        pages = Page.objects.live().public().filter(depth__gt=1)
+        pages = Page.objects.live().public().filter(depth__gt=1, locale=active_locale())
         matches, more = search_pages(parsed, pages)
         results = paginate(request, matches, SEARCH_RESULTS_PER_PAGE)
     return TemplateResponse(

@@ -2,7 +2,7 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from membership.forms import started_token
@@ -95,3 +95,9 @@ def listing_choices(request, topic=None):
     if route in ("upcoming_events", "past_events"):
         return gettext("Get events by email"), [follow("events")]
     return gettext("Get our news by email"), [follow(name) for name in FOOTER_CHOICES]
+
+
+@register.simple_tag
+def html_lang():
+    """The active language as an HTML lang attribute writes it (BCP 47): "en-GB", "es"."""
+    return to_locale(get_language()).replace("_", "-")

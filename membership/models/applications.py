@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -78,6 +79,10 @@ class MembershipApplication(models.Model):
         help_text="Agreed to the processing of their data under the privacy notice.",
     )
     news_opt_in = models.BooleanField("news by email", default=False)
+    # The language of the join page applied on, which the applicant's email is written in.
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     decided_at = models.DateTimeField(

@@ -3,8 +3,8 @@ from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language, get_supported_language_variant, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -85,7 +85,7 @@ class JoinPage(RoutablePageMixin, ListingFields, SitePage):
     search_fields = [*Page.search_fields, *ListingFields.search_fields, index.SearchField("body")]
 
     class Meta:
-        verbose_name = "join page"
+        verbose_name = gettext_lazy("join page")
 
     @path("")
     def apply(self, request):
@@ -104,7 +104,10 @@ class JoinPage(RoutablePageMixin, ListingFields, SitePage):
         if refused:
             return refused
         with transaction.atomic():
-            application = form.save()
+            application = form.save(commit=False)
+            # The join page's language, which its address gives: the applicant's email is in it.
+            application.language = get_supported_language_variant(get_language())
+            application.save()
             emails = queue_application_emails(application, self, self.get_site())
         send_now(emails)
         token = signing.dumps(application.pk, salt=THANKS_SALT)

@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -144,7 +145,7 @@ class EventPage(RoutablePageMixin, NewsItemPage):
     search_fields = [*NewsItemPage.search_fields, index.SearchField("location")]
 
     class Meta:
-        verbose_name = "event"
+        verbose_name = gettext_lazy("event")
 
     is_event = True
 

@@ -43,7 +43,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
     ]
 
     class Meta:
-        verbose_name = "news index page"
+        verbose_name = _("news index page")
 
     items_per_page = 10
     KINDS = {

@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -115,10 +116,10 @@ class NewsItemPage(ListingFields, SitePage):
     RELATED_CANDIDATES = 200
 
     def related_stories(self, topics, count=3):
-        """Up to count live, public items that share the most of these topics (this item's, as
-        shown), the newest first among equals, chosen among the RELATED_CANDIDATES newest that
-        share any; never this item. One query, however many topics: the topics are passed in
-        because a preview's are not yet in the database."""
+        """Up to count live, public items in this item's language that share the most of these
+        topics (this item's, as shown), the newest first among equals, chosen among the
+        RELATED_CANDIDATES newest that share any; never this item. One query, however many
+        topics: the topics are passed in because a preview's are not yet in the database."""
         topic_ids = [topic.pk for topic in topics if topic.pk is not None]
         if not topic_ids:
             return []
@@ -128,6 +129,7 @@ class NewsItemPage(ListingFields, SitePage):
         candidates = (
             NewsItemPage.objects.live()
             .public()
+            .filter(locale_id=self.locale_id)
             .exclude(pk=self.pk)
             .filter(models.Exists(sharing))
             .order_by("-date", "-pk")
@@ -194,7 +196,7 @@ class NewsPage(NewsItemPage):
     ]
 
     class Meta:
-        verbose_name = "news item"
+        verbose_name = gettext_lazy("news item")
 
     open_graph_type = "article"
     served_with = ("listing_image", "briefing_document")
@@ -239,7 +241,10 @@ class NewsPage(NewsItemPage):
                 "keep it here and delete the block from the body."
             )
         if self.is_briefing and self.issue_number:
-            others = NewsPage.objects.filter(is_briefing=True, issue_number=self.issue_number)
+            # A briefing's translations carry its number.
+            others = NewsPage.objects.filter(
+                is_briefing=True, issue_number=self.issue_number, locale_id=self.locale_id
+            )
             if others.exclude(pk=self.pk).exists():
                 errors["issue_number"] = f"Briefing {self.issue_number} already exists."
         if errors:
@@ -278,7 +283,7 @@ class BriefingPage(NewsPage):
     ]
 
     class Meta:
-        verbose_name = "briefing"
+        verbose_name = gettext_lazy("briefing")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

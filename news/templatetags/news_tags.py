@@ -2,9 +2,11 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Subquery, prefetch_related_objects
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+
+from wagtail.models import Page
 
 from home.visibility import is_public
 from news.feeds import FEED_TYPES
@@ -19,12 +21,12 @@ UPCOMING_EVENTS = 3
 
 @register.simple_tag(takes_context=True)
 def home_news(context, lead_story_id=None):
-    """What the home page shows of the news, each part in a query of its own whatever the size
-    of the archive: the lead story (the pinned one while it is live and public, else the
-    newest news item or briefing), the latest news items, briefings and upcoming events without
-    it, the addresses of their listings, feeds and calendar, and the join page. In a language
-    the news is not published in, only the address of the news in the site's own language
-    (main_language_url)."""
+    """What the home page shows of the news in the request's language, each part in a query of
+    its own whatever the size of the archive: the lead story (the pinned one, or its translation
+    in the language, while it is live and public, else the newest news item or briefing), the
+    latest news items, briefings and upcoming events without it, the addresses of their
+    listings, feeds and calendar, and the join page. In a language the news is not published
+    in, only the address of the news in the site's own language (main_language_url)."""
     request = context["request"]
     index = NewsIndexPage.live_index()
     news = {}
@@ -46,7 +48,12 @@ def home_news(context, lead_story_id=None):
     # One more of each than is shown, in case the lead is among them.
     newest = list(stories.filter(is_briefing=False)[: LATEST_NEWS + 1])
     briefings = list(stories.filter(is_briefing=True)[: LATEST_BRIEFINGS + 1])
-    lead = stories.filter(pk=lead_story_id).first() if lead_story_id else None
+    lead = None
+    if lead_story_id:
+        # A home page's translation may pin the story it was copied with: the story in the
+        # index's language is the one that shares its translation key, itself included.
+        pinned = Page.objects.filter(pk=lead_story_id).values("translation_key")
+        lead = stories.filter(translation_key=Subquery(pinned)).first()
     if lead is None and (newest or briefings):
         lead = max(newest[:1] + briefings[:1], key=lambda story: (story.date, story.pk))
     if lead is not None and lead.listing_image is not None:

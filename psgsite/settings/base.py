@@ -294,10 +294,17 @@ WAGTAIL_SITE_NAME = "Peru Support Group"
 # Staff avatars are not fetched from Gravatar, which would send a hash of their email elsewhere.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-# Wagtail's database backend, changed on PostgreSQL for speed (psgsite/search.py). The site
-# is in English: there, words are matched by their stem ("mining" finds "mine"), whatever the
-# database server's own default; a change of language needs `manage.py update_index`.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "psgsite.search", "SEARCH_CONFIG": "english"}}
+# Wagtail's database backend, changed on PostgreSQL for speed (psgsite/search.py). There,
+# words are matched by their stem in their page's language ("mining" finds "mine", "derecho"
+# finds "derechos"), whatever the database server's own default: English, and the languages
+# of LANGUAGE_CONFIGS. A change of configuration needs `manage.py update_index`.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "psgsite.search",
+        "SEARCH_CONFIG": "english",
+        "LANGUAGE_CONFIGS": {"es": "spanish"},
+    }
+}
 # Where more pages match a search, the most recent this many are ranked and listed.
 SEARCH_RANKED_MATCHES = 200
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

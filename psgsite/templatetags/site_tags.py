@@ -15,8 +15,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def site_links(context):
-    """{"join": the live join page's URL, "join_summary": its summary, "join_id": its id, "feed":
-    the news feed's URL}, each empty where there is none."""
+    """{"home": the home page's URL in the request's language, "join": the live join page's
+    URL, "join_summary": its summary, "join_id": its id, "feed": the news feed's URL}, each
+    empty where there is none."""
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     found = {}
@@ -24,6 +25,7 @@ def site_links(context):
         found.setdefault(page.specific_class, page)
     join, index = found.get(JoinPage), found.get(NewsIndexPage)
     return {
+        "home": (site.root_page.get_url(request) or "") if site else "",
         "join": (join.get_url(request) or "") if join else "",
         "join_summary": join.summary if join else "",
         "join_id": join.pk if join else None,

@@ -14,8 +14,8 @@ def days_ago(days, now=None):
 
 def make_subscribers():
     """Topics Mining and Water; Ana follows all news each time, confirmed; Ben follows briefings
-    and Mining weekly, confirmed; Cy follows events and Water, confirmed; Dee follows Mining and
-    has not confirmed."""
+    and Mining weekly, in Spanish, confirmed; Cy follows events and Water, confirmed; Dee follows
+    Mining and has not confirmed."""
     mining = Topic.objects.create(name="Mining", slug="mining")
     water = Topic.objects.create(name="Water", slug="water")
     weekly = Subscription.Frequency.WEEKLY
@@ -26,6 +26,7 @@ def make_subscribers():
         email="Ben@Example.org",
         briefings=True,
         frequency=weekly,
+        language="es",
         created_at=days_ago(20),
         confirmed_at=days_ago(19),
     )

@@ -103,6 +103,7 @@ def test_the_listing_shows_every_subscription_newest_first_with_what_it_follows(
     assert "Briefings, Mining" in cells
     assert cells[1].startswith("Ben@Example.org")
     assert "A weekly digest" in cells and "Confirmed" in cells
+    assert "Español" in cells
     dee = soup.find("input", attrs={"data-object-id": str(people["dee"].pk)}).find_parent("tr")
     assert "Waiting for confirmation" in [cell.get_text(strip=True) for cell in dee("td")]
     # No one adds a subscription: readers subscribe themselves.
@@ -151,6 +152,8 @@ def test_the_secretary_searches_by_email(secretary_client, people, q, expected):
         ({"follows": "topics"}, ["dee@example.org", "cy@example.net", "Ben@Example.org"]),
         ({"topic": "mining"}, ["dee@example.org", "Ben@Example.org"]),
         ({"topic": "water", "confirmed": "yes"}, ["cy@example.net"]),
+        ({"language": "es"}, ["Ben@Example.org"]),
+        ({"language": "en-gb"}, ["dee@example.org", "cy@example.net", "ana@example.org"]),
     ],
 )
 def test_the_secretary_filters_the_list(secretary_client, people, query, expected):
@@ -165,6 +168,7 @@ def test_the_secretary_filters_the_list(secretary_client, people, query, expecte
     [
         {"confirmed": "maybe"},
         {"frequency": "daily"},
+        {"language": "fr"},
         {"follows": "everything"},
         {"topic": "999999"},
         {"topic": "mining"},
@@ -189,7 +193,7 @@ def test_the_secretary_inspects_a_subscription(secretary_client, people):
     response = secretary_client.get(f"{LIST}inspect/{ben.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("Ben@Example.org", "Mining", "A weekly digest"):
+    for text in ("Ben@Example.org", "Mining", "A weekly digest", "Español"):
         assert text in html
     # The secret its links carry is not shown to staff.
     assert ben.key not in html
@@ -210,13 +214,14 @@ def export_rows(response, kind):
 def test_the_export_holds_the_filtered_list(secretary_client, people, kind):
     response = secretary_client.get(LIST, {"confirmed": "yes", "export": kind})
     header, *rows = export_rows(response, kind)
-    assert header == ["Email", "Follows", "Frequency", "Subscribed", "Confirmed"]
+    assert header == ["Email", "Follows", "Frequency", "Language", "Subscribed", "Confirmed"]
     ben = people["ben"]
     assert [row[0] for row in rows] == ["cy@example.net", "Ben@Example.org", "ana@example.org"]
     assert rows[1] == [
         "Ben@Example.org",
         "Briefings, Mining",
         "A weekly digest",
+        "Español",
         local(ben.created_at),
         local(ben.confirmed_at),
     ]
@@ -336,6 +341,7 @@ def test_the_counts_give_confirmed_subscribers_per_choice(secretary_client, peop
         ["An email for each item", "2"],
         ["A weekly digest", "1"],
     ]
+    assert table("subscriber-languages") == [["English", "2"], ["Español", "1"]]
     assert table("subscriber-topics") == [["Mining", "1", "1"], ["Water", "1", "0"]]
 
 

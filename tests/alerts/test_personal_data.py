@@ -79,6 +79,7 @@ def test_the_export_holds_the_subscription_its_choices_topics_and_dates(secretar
             "events": False,
             "topics": ["Mining"],
             "frequency": "weekly",
+            "language": "es",
             "created_at": ben.created_at.isoformat(),
             "confirmation_sent_at": None,
             "confirmed_at": ben.confirmed_at.isoformat(),

@@ -3,9 +3,13 @@ from playwright.sync_api import expect
 
 from django.urls import reverse
 
+from about.models import AboutPage
 from alerts.links import confirm_token, manage_token
 from alerts.models import Subscription
+from home.models import HomePage
+from news.models import NewsIndexPage
 from tests.browser.conftest import axe_violations, tab_to
+from tests.conftest import in_spanish
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +49,22 @@ def alerts_pages():
     }
 
 
+def spanish_pages():
+    """The home, about and news pages in Spanish, each with its link to the English page, and
+    the English about page with its link to the Spanish one."""
+    home = HomePage.objects.get()
+    in_spanish(home, title="Inicio")
+    about = AboutPage.objects.get(url_path=f"{home.url_path}about-us/")
+    in_spanish(about, title="Sobre nosotros", slug="sobre-nosotros")
+    in_spanish(NewsIndexPage.objects.get(), title="Noticias", slug="noticias")
+    return {
+        "home page in Spanish": "/es/",
+        "about page in Spanish": "/es/sobre-nosotros/",
+        "news index in Spanish": "/es/noticias/",
+        "about page, translated": "/about-us/",
+    }
+
+
 def test_no_wcag_22_aa_violations(site, page):
     # One server and one load of the content for every page: each is checked in turn, and all
     # that is wrong on any of them is reported together.
@@ -62,8 +82,11 @@ def test_no_wcag_22_aa_violations(site, page):
         page.set_viewport_size({"width": 1280, "height": 900})
 
     alerts = alerts_pages()
-    for name, path in {**PAGES, **alerts}.items():
+    translated = spanish_pages()
+    for name, path in {**PAGES, **alerts, **translated}.items():
         page.goto(site.url + path)
+        if name in translated:
+            expect(page.locator("header .language-switch")).to_be_visible()
         check(name)
     # Pages that answer a form: the subscribe form sent back with errors, and a confirmation.
     page.goto(site.url + "/alerts/")

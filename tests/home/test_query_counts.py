@@ -16,7 +16,7 @@ from tests.factories import (
     JoinPageFactory,
     MembershipTypeFactory,
 )
-from tests.query_counts import add_news, counts_for, queries_for
+from tests.query_counts import add_news, counts_for, queries_for, rendered_queries_for
 
 URLS = [
     "/",
@@ -127,3 +127,40 @@ def test_the_spanish_pages_cost_no_more_than_the_english_ones(client, pages, new
     assert [min(es, en) for es, en in pairs] == list(spanish.values())
     add_news(news_index, 45)
     assert counts_for(client, spanish) == spanish
+
+
+@pytest.mark.django_db
+def test_the_spanish_home_page_and_search_cost_what_the_english_do(client, pages, news_index):
+    """With the English pages and news in Spanish, the home page's pinned story (its English
+    original, as the translation was made) among them."""
+    items = add_news(news_index, 12)
+    home = HomePage.objects.get()
+    home.lead_story = items[0]
+    home.save_revision().publish()
+    spanish_home = in_spanish(home, title="Inicio")
+    for page in home.get_descendants().specific().order_by("path"):
+        in_spanish(page, slug=f"{page.slug}-es")
+    assert spanish_home.lead_story_id == items[0].pk
+    lead = '<h2 class="lead-story__title"><a href="/es/news-es/news-0-es/">'
+    assert lead in client.get("/es/").content.decode()
+    english = counts_for(client, ["/", "/search/?q=briefing", "/search/?q=event"])
+    spanish = counts_for(client, ["/es/", "/es/search/?q=briefing", "/es/search/?q=event"])
+    assert list(spanish.values()) == list(english.values())
+
+
+def test_a_second_language_costs_no_query(client, pages, news_index):
+    """Rendered afresh, the home page, about us and the join page, translated, with the link to
+    each in the other language, cost what they did in English alone, in either language; so
+    does the sitemap, which lists both languages."""
+    add_news(news_index, 12)
+    urls = ("/", "/about-us/", "/join/", "/sitemap.xml", "/sitemap-pages.xml")
+    english_only = {url: rendered_queries_for(client, url) for url in urls}
+    in_spanish(HomePage.objects.get(), title="Inicio")
+    for page in Page.objects.filter(slug__in=["about-us", "join"]):
+        in_spanish(page, slug=f"{page.slug}-es")
+    assert "Español" in client.get("/about-us/").text
+    spanish = {"/es/": "/", "/es/about-us-es/": "/about-us/", "/es/join-es/": "/join/"}
+    assert "English" in client.get("/es/").text
+    budgets = {**english_only, **{url: english_only[like] for url, like in spanish.items()}}
+    counts = {url: rendered_queries_for(client, url) for url in budgets}
+    assert {url: min(count, budgets[url]) for url, count in counts.items()} == counts

@@ -36,6 +36,7 @@ HEADINGS = [
     "Phone",
     "How They Heard Of Us",
     "News By Email",
+    "Language",
     "Decided",
 ]
 
@@ -64,6 +65,7 @@ def applications(membership_types):
             phone="+51 1 555 0100",
             heard_about="The newsletter",
             news_opt_in=True,
+            language="es",
             membership_type=organisation,
             submitted_at=london(2026, 2, 3, 9, 30),
             status="approved",
@@ -194,6 +196,7 @@ def test_the_secretary_lists_every_application_newest_first(secretary_client, ap
     assert listed(response) == pks(a["carla"], a["bruno"], a["ana"], a["dora"])
     html = response.content.decode()
     assert "Bruno Mamani" in html and "bm@lima.example.net" in html
+    assert "Español" in html and "English" in html
     # Applications come from the join page alone: the listing offers no way to add one.
     assert f"{APPLICATIONS}create/" not in html
 
@@ -318,6 +321,7 @@ def test_the_secretary_inspects_an_application(secretary_client, applications):
     assert fields["phone"] == "+51 1 555 0100"
     assert fields["how they heard of us"] == "The newsletter"
     assert fields["status"] == "Approved"
+    assert fields["language"] == "Español"
 
 
 def test_the_secretary_decides_through_the_edit_form(secretary_client, applications):
@@ -401,6 +405,7 @@ def test_the_csv_export_holds_the_filtered_list(secretary_client, applications):
             "'+51 1 555 0100",  # a leading "+" is a formula to a spreadsheet
             "The newsletter",
             "yes",
+            "Español",
             "2026-02-10 16:45",
         ],
         [
@@ -414,6 +419,7 @@ def test_the_csv_export_holds_the_filtered_list(secretary_client, applications):
             "-",
             "A friend",
             "no",
+            "English",
             "2025-07-05 09:00",
         ],
     ]
@@ -454,6 +460,7 @@ def test_the_xlsx_export_holds_the_filtered_list(secretary_client, applications,
             "-",
             "A friend",
             "no",
+            "English",
             "2026-03-02 12:00",
         ],
     ]

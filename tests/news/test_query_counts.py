@@ -7,6 +7,7 @@ import pytest
 
 from django.utils import timezone
 
+from tests.conftest import in_spanish
 from tests.factories import (
     BriefingPageFactory,
     EventPageFactory,
@@ -121,24 +122,30 @@ def article(factory, index, n, **fields):
 
 
 @pytest.mark.django_db
-def test_each_page_of_the_news_keeps_to_its_query_budget(client, home, news_index):
+def test_each_page_of_the_news_keeps_to_its_query_budget(client, home, news_index, spanish_home):
     """Rendered afresh, a news item, a briefing or an event in at most 10 queries, a listing in
-    at most 12, with the frame every page has (menu, join page, feed, settings)."""
-    JoinPageFactory(parent=home, show_in_menus=True)
-    add_news(news_index, 12)
+    at most 12, with the frame every page has (menu, join page, feed, settings, the link to the
+    page in the other language), in English and in Spanish."""
+    join = JoinPageFactory(parent=home, show_in_menus=True)
+    items = add_news(news_index, 12)
     soon = timezone.now() + datetime.timedelta(days=3)
     articles = [
         article(NewsPageFactory, news_index, 1),
         article(BriefingPageFactory, news_index, 2, issue_number=200),
         article(EventPageFactory, news_index, 3, start=soon, location="Lima"),
     ]
+    in_spanish(join, title="Hágase miembro", slug="hagase-miembro")
+    in_spanish(news_index, title="Noticias", slug="noticias")
+    spanish = [in_spanish(page, slug=f"{page.slug}-es") for page in [*items, *articles]]
     budgets = {
-        **{page.url: 10 for page in articles},
-        "/news/": 12,
-        "/news/?page=2": 12,
-        TOPIC: 12,
-        "/news/kind/briefings/": 12,
-        "/news/2012/": 12,
+        **{page.url: 10 for page in [*articles, *spanish[-3:]]},
+        **{
+            f"{index}{listing}": 12
+            for index in ("/news/", "/es/noticias/")
+            for listing in ("", "?page=2", TOPIC.removeprefix("/news/"), "kind/briefings/", "2012/")
+        },
     }
+    assert "Español" in client.get(articles[0].url).text
+    assert "English" in client.get(spanish[-1].url).text
     counts = {url: rendered_queries_for(client, url) for url in budgets}
     assert {url: min(count, budgets[url]) for url, count in counts.items()} == counts

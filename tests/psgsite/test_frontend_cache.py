@@ -8,8 +8,10 @@ import pytest
 
 from wagtail.models import Site
 
+from about.models import AboutPage
+from home.models import HomePage
 from news.models import NewsIndexPage
-from tests.conftest import load_site_content
+from tests.conftest import in_spanish, load_site_content
 from tests.factories import NewsPageFactory
 from tests.psgsite.conftest import run_production
 from tests.psgsite.test_scheduler import schedule
@@ -65,6 +67,26 @@ def test_a_scheduled_publication_purges_the_page_its_listings_and_the_sitemap(
     } <= paths
     # The purges name the site's own host, as the CDN knows it.
     assert {host for host, _ in cdn.purged} == {Site.objects.get(is_default_site=True).hostname}
+
+
+def test_a_translation_published_purges_the_page_that_now_links_to_it(transactional_db, cdn):
+    load_site_content()
+    home = HomePage.objects.get()
+    in_spanish(home, title="Inicio")
+    spanish = in_spanish(
+        AboutPage.objects.get(url_path=f"{home.url_path}about-us/"), slug="sobre-nosotros"
+    )
+    spanish.unpublish()
+    schedule(AboutPage.objects.get(pk=spanish.pk))
+
+    result = run_production(
+        "run_scheduler",
+        "--once",
+        FRONTEND_CACHE_PURGE_URL=f"http://127.0.0.1:{cdn.server_port}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert {"/es/sobre-nosotros/", "/es/", "/about-us/"} <= {path for _, path in cdn.purged}
 
 
 def test_without_a_cdn_nothing_is_purged(transactional_db, cdn):

@@ -22,7 +22,7 @@ from home.models import SiteSettings
 from news.models import EventPage, NewsPage
 from news.models.events import UNCONFIRMED_FOR
 from psgsite.page_cache import new_generation, page_cache
-from tests.conftest import free_port, manage_py, wait_until
+from tests.conftest import free_port, in_spanish, manage_py, wait_until
 from tests.editorial import edit_form, paragraph
 from tests.factories import (
     AboutPageFactory,
@@ -325,6 +325,34 @@ class TestInvalidation:
             story.save_revision().publish()
             pending = [call for _, call, _ in connection.run_on_commit if call is new_generation]
         assert len(pending) == 1
+
+
+class TestLanguages:
+    """Each language's pages are kept apart, by their addresses, and a translation shows in
+    its language at once."""
+
+    def test_english_and_spanish_pages_are_each_kept_and_served(self, site, reader):
+        in_spanish(site["index"].get_parent(), title="Inicio", heading="Derechos humanos")
+        warm(reader, ["/", "/es/"])
+        assert "Derechos humanos" in text(reader.get("/es/"))
+        assert "Derechos humanos" not in text(reader.get("/"))
+        asked = reader.get("/", HTTP_ACCEPT_LANGUAGE="es")
+        assert asked["X-Cache"] == "hit"
+        assert asked["Content-Language"] == "en-gb"
+
+    def test_a_published_translation_shows_at_once_and_a_withdrawn_one_goes(self, site, reader):
+        warm(reader, ["/", site["about"].url])
+        assert reader.get("/es/").status_code == 404
+        spanish = in_spanish(site["index"].get_parent(), title="Inicio", heading="Bienvenidos")
+        assert "Bienvenidos" in text(reader.get("/es/"))
+        about = in_spanish(site["about"], title="Sobre nosotros", slug="sobre-nosotros")
+        assert "Sobre nosotros" in text(reader.get("/es/sobre-nosotros/"))
+        warm(reader, ["/es/", "/es/sobre-nosotros/"])
+        about.unpublish()
+        assert reader.get("/es/sobre-nosotros/").status_code == 404
+        spanish.unpublish()
+        assert reader.get("/es/").status_code == 404
+        assert reader.get("/").status_code == 200
 
 
 class TestChangesByTheClock:

@@ -108,6 +108,23 @@ class TheRolesExist(EditorialTestCase):
         }
         assert ("Uploads by editors", "add_document") in collection_grants()[EDITORS]
 
+    def test_editors_and_moderators_send_pages_to_be_translated(self):
+        """wagtail-localize's migration gives its permission to the groups there when it ran,
+        and only to them; a deploy gives it to editors (translators among them) and moderators."""
+        submit = Permission.objects.get(
+            content_type__app_label="wagtail_localize", codename="submit_translation"
+        )
+        for group in Group.objects.all():
+            group.permissions.remove(submit)
+        set_up_roles()
+        Locale.objects.get_or_create(language_code="es")
+        url = reverse("wagtail_localize:submit_page_translation", args=[self.story.pk])
+        for user in (self.editor, self.moderator):
+            self.client.force_login(user)
+            self.assertContains(self.client.get(url), "Translate page")
+        self.client.force_login(self.secretary)
+        assert_refused(self, self.client.get(url), url)
+
 
 class EditorTests(EditorialTestCase):
     def setUp(self):

@@ -7,8 +7,8 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from news.models import NewsIndexPage, NewsPage
-from tests.conftest import load_site_content
-from tests.factories import NewsPageFactory
+from tests.conftest import in_spanish, load_site_content
+from tests.factories import AboutPageFactory, NewsPageFactory
 
 
 class SearchTests(TestCase):
@@ -143,6 +143,43 @@ def test_a_published_edit_is_found_by_its_new_words_only(client, news_index):
     assert "0 results" in client.get("/search/", {"q": "quinoa"}).content.decode()
 
 
+@pytest.fixture
+def in_both_languages(home, news_index, spanish_home):
+    """A story and an about page in English, and their Spanish translations."""
+    story = NewsPageFactory(
+        parent=news_index,
+        title="Mining rights in Cajamarca",
+        body=body_of("The communities defend their rights."),
+    )
+    about = AboutPageFactory(parent=home, title="Who we are in Cajamarca", slug="about")
+    in_spanish(news_index, title="Noticias", slug="noticias")
+    in_spanish(
+        story,
+        title="Derechos mineros en Cajamarca",
+        slug="derechos-mineros",
+        summary="Resumen.",
+        body=body_of("Las comunidades defienden sus derechos."),
+    )
+    in_spanish(about, title="Quiénes somos en Cajamarca", slug="quienes-somos")
+    return story
+
+
+@pytest.mark.django_db
+def test_each_language_searches_its_own_pages(client, in_both_languages):
+    english = client.get("/search/", {"q": "Cajamarca"}).content.decode()
+    assert "2 results for “Cajamarca”" in english
+    assert "Mining rights in Cajamarca" in english and "Who we are in Cajamarca" in english
+    assert '<span class="tag">News item</span>' in english
+    assert '<span class="tag">About page</span>' in english
+    spanish = client.get("/es/search/", {"q": "Cajamarca"}).content.decode()
+    assert "2 resultados para “Cajamarca”" in spanish
+    assert "Derechos mineros en Cajamarca" in spanish and "Quiénes somos en Cajamarca" in spanish
+    assert "Mining rights" not in spanish and "Who we are" not in spanish
+    assert '<span class="tag">Noticia</span>' in spanish
+    assert '<span class="tag">Página informativa</span>' in spanish
+    assert 'href="/es/noticias/derechos-mineros/"' in spanish
+
+
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the change is to the PostgreSQL search backend"
 )
@@ -211,3 +248,26 @@ def test_on_postgresql_saving_a_page_refreshes_the_title_norms_from_an_index(new
             cursor.execute(f"EXPLAIN {sql}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "psgsite_indexentry_title_norm" in plan, plan
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_on_postgresql_spanish_words_are_matched_by_their_spanish_stem(client, in_both_languages):
+    """Each page's entry is written with its language's stems, and each search reads the query
+    with the stems of the language searched in."""
+    spanish = client.get("/es/search/", {"q": "derecho"}).content.decode()
+    assert "Derechos mineros en Cajamarca" in spanish
+    assert "Derechos mineros" in client.get("/es/search/", {"q": "comunidad"}).content.decode()
+    english = client.get("/search/", {"q": "derecho"}).content.decode()
+    assert "0 results for “derecho”" in english
+    assert "Mining rights" in client.get("/search/", {"q": "right"}).content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT page.title, entry.psgsite_title_body::text FROM wagtailsearch_indexentry entry"
+            " JOIN wagtailcore_page page ON entry.object_id = page.id::text"
+            " WHERE page.title LIKE '%%Cajamarca'"
+        )
+        vectors = dict(cursor.fetchall())
+    # Spanish stems ("derechos" is "derech", as "derecho" is), English stems ("rights" "right").
+    assert "'derech'" in vectors["Derechos mineros en Cajamarca"]
+    assert "'right'" in vectors["Mining rights in Cajamarca"]

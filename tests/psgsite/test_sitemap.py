@@ -3,6 +3,7 @@ and robots.txt points to it."""
 
 from unittest.mock import patch
 
+import pytest
 from defusedxml import ElementTree as ET
 
 from django.test import TestCase
@@ -11,7 +12,8 @@ from wagtail.models import Page, PageViewRestriction
 
 from news.models import NewsIndexPage, NewsPage
 from psgsite.views import PagesSitemap
-from tests.conftest import load_site_content
+from tests.conftest import in_spanish, load_site_content
+from tests.factories import AboutPageFactory
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -62,9 +64,7 @@ class SitemapTests(TestCase):
     def test_lists_every_public_live_page_once_with_an_absolute_address(self):
         locations = self.locations()
         self.assertEqual(len(locations), len(set(locations)))
-        # The English pages: where the Spanish ones go in the sitemap is its own question.
-        public = Page.objects.live().public().filter(depth__gt=1, locale__language_code="en-gb")
-        public = public.exclude(pk=self.private.pk)
+        public = Page.objects.live().public().filter(depth__gt=1).exclude(pk=self.private.pk)
         for page in public:
             self.assertIn(page.full_url, locations)
         self.assertTrue(all(url.startswith("http://testserver/") for url in locations))
@@ -92,3 +92,34 @@ class SitemapTests(TestCase):
         lines = response.content.decode().splitlines()
         self.assertIn("Sitemap: http://testserver/sitemap.xml", lines)
         self.assertIn("Disallow: /admin/", lines)
+        self.assertIn("Disallow: /search/", lines)
+        self.assertIn("Disallow: /es/search/", lines)
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}link"
+
+
+@pytest.mark.django_db
+def test_lists_the_spanish_pages_with_their_english_alternates(client, home, spanish_home):
+    about = AboutPageFactory(parent=home, title="About us", slug="about")
+    in_spanish(about, title="Sobre nosotros", slug="sobre-nosotros")
+    AboutPageFactory(parent=home, title="Only in English", slug="only-english")
+    draft = in_spanish(AboutPageFactory(parent=home, slug="draft"), slug="borrador")
+    draft.unpublish()
+    urls = {
+        url.find("s:loc", NS).text: {
+            link.get("hreflang"): link.get("href") for link in url.iter(XHTML)
+        }
+        for url in ET.fromstring(client.get("/sitemap-pages.xml").content).findall("s:url", NS)
+    }
+    about_alternates = {
+        "en-GB": "http://localhost/about/",
+        "x-default": "http://localhost/about/",
+        "es": "http://localhost/es/sobre-nosotros/",
+    }
+    assert urls["http://localhost/es/sobre-nosotros/"] == about_alternates
+    assert urls["http://localhost/about/"] == about_alternates
+    assert urls["http://localhost/es/"]["en-GB"] == "http://localhost/"
+    assert urls["http://localhost/only-english/"] == {}
+    assert urls["http://localhost/draft/"] == {}
+    assert "http://localhost/es/borrador/" not in urls

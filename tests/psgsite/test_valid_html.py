@@ -13,12 +13,13 @@ from django.urls import reverse
 
 from wagtail.models import PageViewRestriction
 
+from about.models import AboutPage
 from alerts.links import confirm_token, manage_token
 from alerts.models import Subscription
 from home.models import HomePage
 from news.models import NewsIndexPage, Topic
 from psgsite.passwords import TRIES_PER_RESTRICTION
-from tests.conftest import load_site_content
+from tests.conftest import in_spanish, load_site_content
 from tests.factories import (
     AboutPageFactory,
     DocumentFactory,
@@ -130,6 +131,12 @@ class ValidHtmlTests(TestCase):
             page=cls.private, restriction_type="password", password="andes-2026"
         )
         cls.subscription = Subscription.objects.create(email="ana@example.org", news=True)
+        # Pages in Spanish, which link to their English pages and English ones to them.
+        home = HomePage.objects.get()
+        in_spanish(home, title="Inicio")
+        about = AboutPage.objects.get(url_path=f"{home.url_path}about-us/")
+        in_spanish(about, title="Sobre nosotros", slug="sobre-nosotros")
+        in_spanish(index, title="Noticias", slug="noticias")
 
     def test_every_page_type_and_listing_has_no_validation_errors(self):
         story = self.client.get(self.story.url).content.decode()
@@ -137,6 +144,7 @@ class ValidHtmlTests(TestCase):
                      "<iframe", "content-document", "content-cta", "content-facts",
                      "content-table"):  # fmt: skip
             self.assertIn(mark, story)
+        self.assertContains(self.client.get("/es/sobre-nosotros/"), 'class="language-switch"')
         urls = [
             "/",
             "/news/",
@@ -165,6 +173,11 @@ class ValidHtmlTests(TestCase):
             reverse("alerts:manage", args=[manage_token(self.subscription)]),
             reverse("alerts:unsubscribe", args=[manage_token(self.subscription)]),
             "/alerts/confirm/not-a-token/",
+            "/es/",
+            "/es/sobre-nosotros/",
+            "/es/noticias/",
+            "/es/noticias/events/",
+            "/es/no-such-page/",
         ]
         # The join form as sent back with errors, and the thank-you page of an application.
         posted = {
