@@ -9,9 +9,8 @@ import pytest
 from wagtail.models import Site
 
 from about.models import AboutPage
-from home.models import HomePage
 from news.models import NewsIndexPage
-from tests.conftest import in_spanish, load_site_content
+from tests.conftest import load_site_content
 from tests.factories import NewsPageFactory
 from tests.psgsite.conftest import run_production
 from tests.psgsite.test_scheduler import schedule
@@ -70,12 +69,8 @@ def test_a_scheduled_publication_purges_the_page_its_listings_and_the_sitemap(
 
 
 def test_a_translation_published_purges_the_page_that_now_links_to_it(transactional_db, cdn):
-    load_site_content()
-    home = HomePage.objects.get()
-    in_spanish(home, title="Inicio")
-    spanish = in_spanish(
-        AboutPage.objects.get(url_path=f"{home.url_path}about-us/"), slug="sobre-nosotros"
-    )
+    load_site_content()  # About us in Spanish among the day-one pages
+    spanish = AboutPage.objects.get(slug="sobre-nosotros", locale__language_code="es")
     spanish.unpublish()
     schedule(AboutPage.objects.get(pk=spanish.pk))
 
