@@ -3,10 +3,8 @@ from playwright.sync_api import expect
 
 from django.urls import reverse
 
-from about.models import AboutPage
 from alerts.links import confirm_token, manage_token
 from alerts.models import Subscription
-from home.models import HomePage
 from news.models import NewsIndexPage
 from tests.browser.conftest import axe_violations, tab_to
 from tests.conftest import in_spanish
@@ -50,16 +48,14 @@ def alerts_pages():
 
 
 def spanish_pages():
-    """The home, about and news pages in Spanish, each with its link to the English page, and
-    the English about page with its link to the Spanish one."""
-    home = HomePage.objects.get()
-    in_spanish(home, title="Inicio")
-    about = AboutPage.objects.get(url_path=f"{home.url_path}about-us/")
-    in_spanish(about, title="Sobre nosotros", slug="sobre-nosotros")
+    """The home, about, join and news pages in Spanish (the day-one pages, and the news index),
+    each with its link to the English page, and the English about page with its link to the
+    Spanish one."""
     in_spanish(NewsIndexPage.objects.get(), title="Noticias", slug="noticias")
     return {
         "home page in Spanish": "/es/",
         "about page in Spanish": "/es/sobre-nosotros/",
+        "join page in Spanish": "/es/hagase-miembro/",
         "news index in Spanish": "/es/noticias/",
         "about page, translated": "/about-us/",
     }
