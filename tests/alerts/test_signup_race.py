@@ -38,8 +38,8 @@ def test_an_address_subscribed_by_two_requests_at_once_is_one_subscription(news_
         # The first request has stored its row but not yet committed.
         first.execute(
             "INSERT INTO alerts_subscription (email, key, news, briefings, events, frequency, "
-            "created_at) VALUES ('Ana@Example.org', 'first-key', true, false, false, "
-            "'immediate', now())"
+            "language, created_at) VALUES ('Ana@Example.org', 'first-key', true, false, false, "
+            "'immediate', 'en-gb', now())"
         )
         thread = threading.Thread(target=second_request)
         thread.start()
