@@ -22,6 +22,21 @@ from wagtail.models import Collection, Locale, Page, Site
 from home.visibility import forget_kept
 from tests.factories import HomePageFactory, NewsIndexPageFactory
 
+# What runs as production runs it (gunicorn under the production settings) and what a browser
+# drives are tested on PostgreSQL, the database production runs, and not again on SQLite: the
+# rest of the suite holds the site's own code to both databases. Running them twice took the
+# suite past its time on a two-core machine.
+PRODUCTION_ONLY = "the production stack and the browser are tested on PostgreSQL"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if item.get_closest_marker("browser") or "start_production_server" in fixtures:
+            item.add_marker(pytest.mark.skip(reason=PRODUCTION_ONLY))
+
 
 @pytest.fixture(autouse=True)
 def empty_caches():
