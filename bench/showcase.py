@@ -79,20 +79,29 @@ def served_site():
 
 
 def page_paths(address):
-    """The paths of the pages worth showing: the home page and one of each kind of page."""
+    """The paths of the pages worth showing: the home page and one of each kind of page, and the
+    Spanish home, about and join pages."""
     env = environment(address.rsplit(":", 1)[1])
     script = (
         "from news.models import NewsPage, EventPage, NewsIndexPage\n"
         "from about.models import AboutPage\n"
         "from membership.models import JoinPage\n"
-        "index = NewsIndexPage.objects.live().first()\n"
+        "from home.models import HomePage\n"
+        "from wagtail.models import Locale\n"
+        "english = Locale.get_default()\n"
+        "index = NewsIndexPage.objects.live().filter(locale=english).first()\n"
         "article = NewsPage.objects.live().public().exclude(body=[]).order_by('-date').first()\n"
         "for name, page in [('news-index', index), ('article', article),"
         " ('event', EventPage.objects.live().order_by('-date').first()),"
-        " ('about', AboutPage.objects.live().first()),"
-        " ('join', JoinPage.objects.live().first())]:\n"
+        " ('about', AboutPage.objects.live().filter(locale=english).first()),"
+        " ('join', JoinPage.objects.live().filter(locale=english).first())]:\n"
         "    print(name, page.url)\n"
         "print('events', index.url + index.reverse_subpage('upcoming_events'))\n"
+        # The Spanish pages of day one, where the site has them.
+        "for name, model in [('home-es', HomePage), ('about-es', AboutPage), ('join-es', JoinPage)]:\n"
+        "    page = model.objects.live().exclude(locale=english).first()\n"
+        "    if page is not None:\n"
+        "        print(name, page.url)\n"
     )
     output = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
