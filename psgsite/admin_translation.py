@@ -9,7 +9,9 @@ a form below it also offers, with a go-live and an expiry time in the admin's ti
   where its go-live time is to come, as Wagtail does;
 - "Schedule", to those who may publish: the draft is published as Wagtail's edit view publishes
   a page with a go-live time to come, so that the scheduler (psgsite/scheduler.py) publishes it
-  at that time."""
+  at that time.
+Either way a published translation goes on showing its published text until the draft is
+published, which wagtail-localize's own saving of a draft would not leave it doing."""
 
 from wagtail_localize.models import Translation
 
@@ -31,6 +33,14 @@ SUBMIT = "action-submit"
 SCHEDULE = "action-schedule"
 # What <input type="datetime-local"> sends: the time on the admin's clock, without a zone.
 LOCAL_TIME = "%Y-%m-%dT%H:%M"
+PUBLISHING_FIELDS = [
+    "live_revision",
+    "first_published_at",
+    "last_published_at",
+    "expired",
+    "go_live_at",
+    "expire_at",
+]
 
 
 def local_time_field(label, invalid):
@@ -114,8 +124,11 @@ def submit_or_schedule_translation(request, page):
             messages.error(request, error)
         return redirect(edit_url)
     state = page.current_workflow_state
+    published = page.specific_class.objects.get(pk=page.pk) if page.live else None
     with transaction.atomic():
         translation.save_target(user=request.user, publish=False)
+        if published is not None:
+            keep_published_content(published)
         page = page.specific_class.objects.get(pk=page.pk)
         # wagtail-localize's draft has the times the page had; it is given the form's, as the
         # draft of Wagtail's edit view is.
@@ -140,6 +153,19 @@ def submit_or_schedule_translation(request, page):
         }
     messages.success(request, message)
     return redirect(edit_url)
+
+
+def keep_published_content(published):
+    """wagtail-localize saves a draft into the page's own row, which is what readers are shown:
+    a live page gets its published content back, the draft staying in its revision, as
+    Wagtail's edit view leaves it. `published` is the page's row as it was before."""
+    if published.live_revision is None:
+        return
+    page = published.live_revision.as_object()  # with the row's draft title and latest revision
+    # What publishing set, which the published revision's own content predates.
+    for name in PUBLISHING_FIELDS:
+        setattr(page, name, getattr(published, name))
+    page.save(clean=False)
 
 
 def local_time(moment):

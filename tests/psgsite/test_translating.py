@@ -52,7 +52,7 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
         )
         return translation
 
-    def write(self, translation):
+    def write(self, translation, spanish=SPANISH):
         """The editor types the Spanish of each field in the translation editor, which saves
         each as it is typed."""
         response = self.client.get(f"/admin/pages/{translation.pk}/edit/")
@@ -62,15 +62,15 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
         written = set()
         for segment in props["segments"]:
             field = segment["contentPath"].split(".")[0]
-            if segment["type"] == "string" and field in SPANISH:
+            if segment["type"] == "string" and field in spanish:
                 saved = self.client.put(
                     segment["editUrl"],
-                    urllib.parse.urlencode({"value": SPANISH[field]}),
+                    urllib.parse.urlencode({"value": spanish[field]}),
                     content_type="application/x-www-form-urlencoded",
                 )
                 self.assertIn(saved.status_code, (200, 201), field)
                 written.add(field)
-        self.assertEqual(written, set(SPANISH))
+        self.assertEqual(written, set(spanish))
         return page
 
     def test_an_editor_translates_and_a_moderator_publishes_the_translation(self):
@@ -223,6 +223,26 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
                 run_pass()
             self.assertEqual(self.client.get(url).status_code, status)
         self.assertContains(self.client.get(url), "<h1>Informes anuales</h1>", html=True)
+
+    def test_a_change_scheduled_to_a_published_translation_waits_for_its_time(self):
+        self.client.force_login(self.moderator)
+        translation = self.translate()
+        self.write(translation)
+        edit_url = f"/admin/pages/{translation.pk}/edit/"
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(edit_url, {"action": "publish"})
+        self.write(translation, {"title": "Informes del año"})
+        self.client.post(edit_url, {"action-schedule": "1", "go_live_at": "2030-07-01T10:05"})
+        url = "/es/sobre-nosotros/informes-anuales/"
+        # Readers see the published text until the change's time comes.
+        heading = lambda: self.get_soup(self.client.get(url).content).h1.get_text()  # noqa: E731
+        self.assertEqual(heading(), "Informes anuales")
+        translation = Page.objects.get(pk=translation.pk)
+        self.assertTrue(translation.has_unpublished_changes)
+        self.assertEqual(translation.draft_title, "Informes del año")
+        with time_machine.travel(datetime.datetime(2030, 7, 1, 9, 10, tzinfo=datetime.UTC)):
+            run_pass()
+        self.assertEqual(heading(), "Informes del año")
 
     def test_an_editor_submits_a_translation_with_a_go_live_time_and_approval_schedules_it(self):
         self.client.force_login(self.editor)
