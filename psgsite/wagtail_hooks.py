@@ -20,7 +20,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from . import admin_compare
 from .admin_history import group_autosave
 from .admin_scheduling import say_when_scheduled
-from .admin_translation import submit_translation_for_moderation
+from .admin_translation import submit_or_schedule_translation
 from .checklist import add_launch_checklist
 
 
@@ -146,7 +146,7 @@ hooks.register("construct_homepage_panels", add_launch_checklist)
 hooks.register("after_edit_page", say_when_scheduled)
 hooks.register("after_edit_page", group_autosave)
 # Before wagtail-localize's own, which answers every POST to a translation's edit view.
-hooks.register("before_edit_page", submit_translation_for_moderation, order=-1)
+hooks.register("before_edit_page", submit_or_schedule_translation, order=-1)
 admin_compare.register()
 
 

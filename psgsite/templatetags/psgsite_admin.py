@@ -12,5 +12,5 @@ def autosave_summary(log_entry):
 
 
 @register.simple_tag(takes_context=True)
-def can_submit_translation(context, page):
-    return admin_translation.can_submit(page, context["request"].user)
+def translation_editor_form(context, page):
+    return admin_translation.editor_form(page, context["request"].user)

@@ -8,7 +8,7 @@ import urllib.parse
 
 import time_machine
 
-from wagtail.models import Locale, Page, WorkflowState
+from wagtail.models import Locale, Page, PageLogEntry, WorkflowState
 from wagtail.test.utils import WagtailTestUtils
 
 from about.models import AboutPage
@@ -52,7 +52,7 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
         )
         return translation
 
-    def write(self, translation):
+    def write(self, translation, spanish=SPANISH):
         """The editor types the Spanish of each field in the translation editor, which saves
         each as it is typed."""
         response = self.client.get(f"/admin/pages/{translation.pk}/edit/")
@@ -62,15 +62,15 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
         written = set()
         for segment in props["segments"]:
             field = segment["contentPath"].split(".")[0]
-            if segment["type"] == "string" and field in SPANISH:
+            if segment["type"] == "string" and field in spanish:
                 saved = self.client.put(
                     segment["editUrl"],
-                    urllib.parse.urlencode({"value": SPANISH[field]}),
+                    urllib.parse.urlencode({"value": spanish[field]}),
                     content_type="application/x-www-form-urlencoded",
                 )
                 self.assertIn(saved.status_code, (200, 201), field)
                 written.add(field)
-        self.assertEqual(written, set(SPANISH))
+        self.assertEqual(written, set(spanish))
         return page
 
     def test_an_editor_translates_and_a_moderator_publishes_the_translation(self):
@@ -177,3 +177,156 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
         state.refresh_from_db()
         self.assertEqual(state.status, WorkflowState.STATUS_IN_PROGRESS)
         self.assertEqual(Page.objects.get(pk=translation.pk).current_workflow_state, state)
+
+    def test_a_moderator_schedules_a_translation_and_it_goes_live_at_its_time(self):
+        self.client.force_login(self.moderator)
+        translation = self.translate()
+        editor_page = self.write(translation)
+        form = editor_page.select_one("form.translation-submit")
+        self.assertEqual(
+            form.select_one("label[for=id_go_live_at]").get_text(strip=True), "Go live at:"
+        )
+        self.assertEqual(form.select_one("#id_go_live_at")["type"], "datetime-local")
+        self.assertIn("Times are in the Europe/London time zone.", form.get_text())
+        edit_url = f"/admin/pages/{translation.pk}/edit/"
+        # 10:05 in London is 09:05 UTC in summer.
+        response = self.client.post(
+            edit_url, {"action-schedule": "1", "go_live_at": "2030-07-01T10:05"}, follow=True
+        )
+        self.assertContains(
+            response,
+            "Page &#x27;Informes anuales&#x27; is scheduled to go live on "
+            "Monday 1 July 2030, 10:05 (Europe/London).",
+        )
+        translation = Page.objects.get(pk=translation.pk)
+        self.assertFalse(translation.live)
+        revision = translation.scheduled_revision
+        self.assertEqual(revision, translation.latest_revision)
+        self.assertEqual(
+            revision.approved_go_live_at, datetime.datetime(2030, 7, 1, 9, 5, tzinfo=datetime.UTC)
+        )
+        log = PageLogEntry.objects.get(page=translation, action="wagtail.publish.schedule")
+        self.assertEqual(log.user, self.moderator)
+        self.assertEqual(log.revision, revision)
+        # The translator sees the schedule, on the admin's clock.
+        form = self.get_soup(self.client.get(edit_url).content).select_one(
+            "form.translation-submit"
+        )
+        self.assertIn(
+            "Scheduled to go live on Monday 1 July 2030, 10:05 (Europe/London).", form.get_text()
+        )
+        self.assertEqual(form.select_one("#id_go_live_at")["value"], "2030-07-01T10:05")
+
+        url = "/es/sobre-nosotros/informes-anuales/"
+        for minute, status in [(0, 404), (10, 200)]:
+            with time_machine.travel(datetime.datetime(2030, 7, 1, 9, minute, tzinfo=datetime.UTC)):
+                run_pass()
+            self.assertEqual(self.client.get(url).status_code, status)
+        self.assertContains(self.client.get(url), "<h1>Informes anuales</h1>", html=True)
+
+    def test_a_change_scheduled_to_a_published_translation_waits_for_its_time(self):
+        self.client.force_login(self.moderator)
+        translation = self.translate()
+        self.write(translation)
+        edit_url = f"/admin/pages/{translation.pk}/edit/"
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(edit_url, {"action": "publish"})
+        self.write(translation, {"title": "Informes del año"})
+        self.client.post(edit_url, {"action-schedule": "1", "go_live_at": "2030-07-01T10:05"})
+        url = "/es/sobre-nosotros/informes-anuales/"
+        # Readers see the published text until the change's time comes.
+        heading = lambda: self.get_soup(self.client.get(url).content).h1.get_text()  # noqa: E731
+        self.assertEqual(heading(), "Informes anuales")
+        translation = Page.objects.get(pk=translation.pk)
+        self.assertTrue(translation.has_unpublished_changes)
+        self.assertEqual(translation.draft_title, "Informes del año")
+        with time_machine.travel(datetime.datetime(2030, 7, 1, 9, 10, tzinfo=datetime.UTC)):
+            run_pass()
+        self.assertEqual(heading(), "Informes del año")
+
+    def test_an_editor_submits_a_translation_with_a_go_live_time_and_approval_schedules_it(self):
+        self.client.force_login(self.editor)
+        translation = self.translate()
+        editor_page = self.write(translation)
+        self.assertIsNone(editor_page.select_one("button[name=action-schedule]"))
+        self.client.post(
+            f"/admin/pages/{translation.pk}/edit/",
+            {
+                "action-submit": "1",
+                "go_live_at": "2030-07-01T10:05",
+                "expire_at": "2030-12-31T17:00",
+            },
+        )
+        state = Page.objects.get(pk=translation.pk).current_workflow_state
+        self.assertEqual(state.status, WorkflowState.STATUS_IN_PROGRESS)
+
+        self.client.force_login(self.moderator)
+        self.client.post(
+            f"/admin/pages/workflow/action/{translation.pk}/approve/{state.current_task_state.pk}/",
+            {"comment": ""},
+        )
+        translation = Page.objects.get(pk=translation.pk)
+        self.assertFalse(translation.live)
+        self.assertEqual(
+            translation.scheduled_revision.approved_go_live_at,
+            datetime.datetime(2030, 7, 1, 9, 5, tzinfo=datetime.UTC),
+        )
+        self.assertEqual(self.client.get("/es/sobre-nosotros/informes-anuales/").status_code, 404)
+        with time_machine.travel(datetime.datetime(2030, 7, 1, 9, 10, tzinfo=datetime.UTC)):
+            run_pass()
+        translation.refresh_from_db()
+        self.assertTrue(translation.live)
+        # In winter, London's clock is UTC's.
+        self.assertEqual(
+            translation.expire_at, datetime.datetime(2030, 12, 31, 17, 0, tzinfo=datetime.UTC)
+        )
+
+    def test_bad_times_and_missing_rights_store_nothing(self):
+        self.client.force_login(self.moderator)
+        translation = self.translate()
+        self.write(translation)
+        edit_url = f"/admin/pages/{translation.pk}/edit/"
+        stored = lambda: (  # noqa: E731
+            translation.revisions.count(),
+            WorkflowState.objects.filter(object_id=str(translation.pk)).count(),
+            translation.revisions.filter(approved_go_live_at__isnull=False).count(),
+            Page.objects.get(pk=translation.pk).live,
+        )
+        before = stored()
+        soon, later = "2030-07-01T10:05", "2030-08-01T10:05"
+        for action, times, message in [
+            (
+                "action-schedule",
+                {"go_live_at": "2020-07-01T10:05"},
+                "The go-live time has already passed",
+            ),
+            (
+                "action-submit",
+                {"go_live_at": "2020-07-01T10:05"},
+                "The go-live time has already passed",
+            ),
+            ("action-schedule", {"go_live_at": "next Tuesday"}, "The go-live time is not a date"),
+            ("action-submit", {"expire_at": "2030-02-31T10:05"}, "The expiry time is not a date"),
+            ("action-schedule", {"go_live_at": later, "expire_at": soon}, "must come after"),
+            ("action-schedule", {"expire_at": soon}, "Choose when the translation is to go live"),
+            (
+                "action-submit",
+                {"expire_at": "2020-07-01T10:05"},
+                "The expiry time has already passed",
+            ),
+        ]:
+            with self.subTest(action=action, times=times):
+                response = self.client.post(edit_url, {action: "1", **times}, follow=True)
+                self.assertEqual(response.redirect_chain, [(edit_url, 302)])
+                self.assertContains(response, message)
+                self.assertEqual(stored(), before)
+
+        # An editor may submit but not publish, so may not schedule: refused as the admin
+        # refuses what a user may not do (PermissionDenied, which it answers with its home).
+        self.client.force_login(self.editor)
+        response = self.client.post(
+            edit_url, {"action-schedule": "1", "go_live_at": soon}, follow=True
+        )
+        self.assertEqual(response.redirect_chain, [("/admin/", 302)])
+        self.assertContains(response, "Sorry, you do not have permission to access this area.")
+        self.assertEqual(stored(), before)
