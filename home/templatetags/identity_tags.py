@@ -32,9 +32,9 @@ def tel_href(number):
 
 @register.simple_tag(takes_context=True)
 def privacy_notice(context):
-    """{"url", "title", "lang"} of the live privacy notice in the request's language, or in its
-    own (SiteSettings.privacy_notice_in), whose tag ("en-GB") lang then gives; None while there
-    is none."""
+    """The live privacy notice for the request's language (SiteSettings.privacy_notice_in) as
+    {"url", "title", "lang"}: lang is "" where the notice is in that language, and the language
+    tag of the one linked instead ("en-GB") where it is not; None while there is none."""
     request = context.get("request")
     if request is None:
         return None
