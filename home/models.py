@@ -17,7 +17,13 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewR
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock, SocialLinkBlock
-from .translations import alternates, with_translations
+from .translations import (
+    Translation,
+    alternates,
+    translation_of,
+    with_translations,
+    with_translations_of,
+)
 from .visibility import active_locale, once_per_generation, view_restrictions
 
 
@@ -325,9 +331,13 @@ class HomePageTeaser(Orderable):
 class SiteSettings(BaseSiteSetting):
     """What the header and footer of every page say: moderators change it under Settings."""
 
-    # Every page shows the logo, names a social image and links the privacy notice: loaded with
-    # the settings themselves.
-    select_related = ["logo", "social_image", "privacy_notice"]
+    # Every page shows the logo, names a social image and links the privacy notice, in the page's
+    # language where it is translated (base_queryset): loaded with the settings themselves.
+    select_related = ["logo", "social_image", "privacy_notice__locale"]
+
+    @classmethod
+    def base_queryset(cls):
+        return with_translations_of(super().base_queryset(), "privacy_notice")
 
     @classmethod
     def for_site(cls, site):
@@ -409,3 +419,15 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "site settings"
+
+    def privacy_notice_in(self, language):
+        """The privacy notice a page in the language links, as a Translation: its live
+        translation in the language, or else the notice itself in its own; None while neither
+        is live."""
+        translation = translation_of(self, "privacy_notice", language)
+        if translation is not None:
+            return Translation(language, translation)
+        notice = self.privacy_notice
+        if notice is None or not notice.live:
+            return None
+        return Translation(notice.locale.language_code, notice)

@@ -3,7 +3,8 @@ and its sitemap entry: read with the page itself, never in a query of their own.
 
 The page served by its address is read with its translations' addresses (with_translations, in
 HomePage.route); the home page's come with it where the site is found (home.visibility); the
-sitemap's pages are read with theirs. A page shown otherwise (a preview) asks the database.
+sitemap's pages are read with theirs. A page shown otherwise (a preview) asks the database. The
+privacy notice's are read with the site settings that link it (with_translations_of).
 """
 
 from dataclasses import dataclass
@@ -39,19 +40,50 @@ def _annotation(field, language):
     return f"translation_{field}_{language.replace('-', '_')}"
 
 
+def _live_translation(key, language):
+    return Page.objects.filter(
+        translation_key=OuterRef(key), locale__language_code=language, live=True
+    )
+
+
 def with_translations(pages):
     """The pages, each with the id, url_path and path of its live translation in every content
     language (its own language gives itself), read in the same query."""
     annotations = {}
     for language in CONTENT_LANGUAGES:
-        translation = Page.objects.filter(
-            translation_key=OuterRef("translation_key"),
-            locale__language_code=language,
-            live=True,
-        )
+        translation = _live_translation("translation_key", language)
         for field in ("id", "url_path", "path"):
             annotations[_annotation(field, language)] = Subquery(translation.values(field)[:1])
     return pages.annotate(**annotations)
+
+
+LINKED_FIELDS = ("id", "url_path", "path", "title")
+
+
+def with_translations_of(rows, page_field):
+    """The rows (of any model), each with the live translation in every content language of the
+    page its foreign key page_field links, enough to link it by its title (translation_of),
+    read in the same query."""
+    annotations = {}
+    for language in CONTENT_LANGUAGES:
+        translation = _live_translation(f"{page_field}__translation_key", language)
+        for field in LINKED_FIELDS:
+            name = f"{page_field}_{_annotation(field, language)}"
+            annotations[name] = Subquery(translation.values(field)[:1])
+    return rows.annotate(**annotations)
+
+
+def translation_of(row, page_field, language):
+    """The live translation in the language of the page that row's page_field links, as read by
+    with_translations_of; None where there is none."""
+    found = {
+        field: getattr(row, f"{page_field}_{_annotation(field, language)}", None)
+        for field in LINKED_FIELDS
+    }
+    if found["id"] is None:
+        return None
+    # With its id, a Page made here is not taken for a new one (which looks up its type).
+    return Page(**found)
 
 
 def set_translations(page, pages):

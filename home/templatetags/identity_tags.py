@@ -2,9 +2,10 @@ import re
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from home.models import SiteSettings
+from home.translations import language_tag
 
 register = template.Library()
 
@@ -30,13 +31,32 @@ def tel_href(number):
 
 
 @register.simple_tag(takes_context=True)
-def privacy_notice_link(context):
-    """The words "privacy notice", linked to the live notice the site settings name (plain words
-    while there is none), to stand in a sentence that is translated whole: {% privacy_notice_link
-    as notice %}{% blocktranslate %}... as our {{ notice }} explains.{% endblocktranslate %}"""
-    words = gettext("privacy notice")
+def privacy_notice(context):
+    """The live privacy notice for the request's language (SiteSettings.privacy_notice_in) as
+    {"url", "title", "lang"}: lang is "" where the notice is in that language, and the language
+    tag of the one linked instead ("en-GB") where it is not; None while there is none."""
     request = context.get("request")
-    notice = SiteSettings.for_request(request).privacy_notice if request is not None else None
-    if notice is None or not notice.live:
+    if request is None:
+        return None
+    language = get_language()
+    notice = SiteSettings.for_request(request).privacy_notice_in(language)
+    if notice is None:
+        return None
+    return {
+        "url": notice.page.get_url(request),
+        "title": notice.page.title,
+        "lang": "" if notice.language == language else language_tag(notice.language),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def privacy_notice_link(context):
+    """The words "privacy notice", linked to the live notice (privacy_notice; plain words while
+    there is none), to stand in a sentence that is translated whole: {% privacy_notice_link as
+    notice %}{% blocktranslate %}... as our {{ notice }} explains.{% endblocktranslate %}"""
+    words = gettext("privacy notice")
+    notice = privacy_notice(context)
+    if notice is None:
         return words
-    return format_html('<a href="{}">{}</a>', notice.get_url(request), words)
+    hreflang = format_html(' hreflang="{}"', notice["lang"]) if notice["lang"] else ""
+    return format_html('<a href="{}"{}>{}</a>', notice["url"], hreflang, words)

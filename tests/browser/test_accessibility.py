@@ -48,14 +48,15 @@ def alerts_pages():
 
 
 def spanish_pages():
-    """The home, about, join and news pages in Spanish (the day-one pages, and the news index),
-    each with its link to the English page, and the English about page with its link to the
-    Spanish one."""
+    """The home, about, join, privacy and news pages in Spanish (the day-one pages, and the news
+    index), each with its link to the English page, and the English about page with its link to
+    the Spanish one."""
     in_spanish(NewsIndexPage.objects.get(), title="Noticias", slug="noticias")
     return {
         "home page in Spanish": "/es/",
         "about page in Spanish": "/es/sobre-nosotros/",
         "join page in Spanish": "/es/hagase-miembro/",
+        "privacy notice in Spanish": "/es/aviso-de-privacidad/",
         "news index in Spanish": "/es/noticias/",
         "about page, translated": "/about-us/",
     }

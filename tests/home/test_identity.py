@@ -13,11 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from about.models import AboutPage
 from home.images import UnsafeSvg, check_svg
 from home.models import SiteSettings
 from membership.models import JoinPage
 from tests.conftest import load_site_content
 from tests.factories import ImageFactory
+from tests.query_counts import queries_for
 
 LOGO_SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -308,3 +310,25 @@ def test_uploads_are_served_unable_to_run_anything(client, db):
     policy = response["Content-Security-Policy"]
     assert "default-src 'none'" in policy
     assert "sandbox" in policy
+
+
+def test_a_spanish_page_links_the_english_notice_while_the_spanish_one_is_not_live(client, content):
+    queries = queries_for(client, "/es/hagase-miembro/")
+    AboutPage.objects.get(slug="aviso-de-privacidad").unpublish()
+    html = client.get("/es/hagase-miembro/").content.decode()
+    legal = Elements(section(html, '<div class="site-footer__legal">', "</div>"))
+    # The English title, marked as English, as the link's text and its target.
+    assert legal.find("a") == [{"href": "/privacy/", "hreflang": "en-GB", "lang": "en-GB"}]
+    assert "Privacy notice" in legal.text
+    # The consent sentence stays Spanish throughout: only its target is marked English.
+    assert '<a href="/privacy/" hreflang="en-GB">aviso de privacidad</a>' in html
+    assert "/es/aviso-de-privacidad/" not in html
+    english = client.get("/join/").content.decode()
+    assert '<a href="/privacy/">Privacy notice</a>' in english
+    assert '<a href="/privacy/">privacy notice</a>' in english
+    # Whichever notice it links, or none, the page reads it with the site settings.
+    assert queries_for(client, "/es/hagase-miembro/") == queries
+    settings = site_settings()
+    settings.privacy_notice = None
+    settings.save()
+    assert queries_for(client, "/es/hagase-miembro/") == queries

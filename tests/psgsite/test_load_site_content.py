@@ -174,7 +174,7 @@ class LoadedContentTests(TestCase):
         self.assertIn("created  /home/news/minas-conga-referendum-plans-disputed/", self.output)
         self.assertIn("18 pages created, 0 already there", self.output)
         self.assertIn("created  /inicio/sobre-nosotros/objetivos-del-psg/", self.output)
-        self.assertIn("In Spanish: 6 pages created.", self.output)
+        self.assertIn("In Spanish: 7 pages created.", self.output)
 
 
 class ReloadingTests(TestCase):
@@ -217,6 +217,7 @@ SPANISH = [
     ("historical-overview", "/es/sobre-nosotros/resena-historica/", "Reseña histórica"),
     ("human-rights", "/es/sobre-nosotros/derechos-humanos/", "Derechos humanos"),
     ("join", "/es/hagase-miembro/", "¿Por qué hacerse miembro del PSG?"),
+    ("privacy", "/es/aviso-de-privacidad/", "Aviso de privacidad"),
 ]
 
 
@@ -262,6 +263,41 @@ class SpanishContentTests(TestCase):
         about = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))["es"]["_about"]
         self.assertIn("Spanish page is not in the seed", about)
         self.assertIn("written for the new site", about)
+        self.assertIn("the English notice is the one that governs where they differ", about)
+
+    def test_the_privacy_notice_in_spanish_keeps_every_section_and_defers_to_the_english(self):
+        english = soup(self.client.get("/privacy/")).main
+        spanish = soup(self.client.get("/es/aviso-de-privacidad/")).main
+        self.assertEqual(len(spanish.select("h2")), len(english.select("h2")))
+        text = " ".join(spanish.get_text().split())
+        self.assertIn("Si ambos difieren, prevalece el aviso en inglés.", text)
+        # The laws by their English names, and each period and address the English gives.
+        for fact in (
+            "UK General Data Protection Regulation",
+            "Data Protection Act 2018",
+            "Doce meses después de que decidamos sobre su solicitud",
+            "doce meses después de la última vez que usted lo envió",
+            "se elimina a los 30 días",
+            "Information Commissioner's Office (ico.org.uk)",
+        ):
+            self.assertIn(fact, text)
+
+    def test_spanish_pages_link_the_privacy_notice_in_spanish_and_english_pages_the_english(self):
+        spanish = ("/es/aviso-de-privacidad/", "Aviso de privacidad", "aviso de privacidad")
+        for url, (notice, title, words) in (
+            ("/es/hagase-miembro/", spanish),
+            ("/es/alerts/", spanish),
+            ("/join/", ("/privacy/", "Privacy notice", "privacy notice")),
+        ):
+            with self.subTest(url):
+                page = soup(self.client.get(url))
+                legal = page.select_one(".site-footer__legal a")
+                self.assertEqual((legal["href"], legal.get_text()), (notice, title))
+                # The consent sentence's link.
+                consent = page.main.find("a", string=words)
+                self.assertEqual(consent["href"], notice)
+                for link in (legal, consent):
+                    self.assertNotIn("hreflang", link.attrs)
 
     def test_the_spanish_home_page_features_the_spanish_pages(self):
         page = soup(self.client.get("/es/"))
@@ -344,6 +380,7 @@ class SpanishReloadingTests(TestCase):
 
         self.assertIn("In Spanish: the site has Spanish pages already", output)
         self.assertEqual(Page.objects.count(), count)
+        self.assertEqual(AboutPage.objects.filter(slug="aviso-de-privacidad").count(), 1)
         about.refresh_from_db()
         self.assertEqual((about.title, about.revisions.count()), ("Quiénes somos", revisions))
 

@@ -354,6 +354,21 @@ class TestLanguages:
         assert reader.get("/es/").status_code == 404
         assert reader.get("/").status_code == 200
 
+    def test_spanish_pages_link_the_spanish_privacy_notice_while_it_is_live(self, site, reader):
+        home = site["index"].get_parent()
+        notice = AboutPageFactory(parent=home, title="Privacy notice", slug="privacy")
+        settings_ = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+        settings_.privacy_notice = notice
+        settings_.save()
+        in_spanish(home, title="Inicio")
+        warm(reader, ["/es/"])
+        assert '<a href="/privacy/" hreflang="en-GB" lang="en-GB">' in text(reader.get("/es/"))
+        spanish = in_spanish(notice, title="Aviso de privacidad", slug="aviso-de-privacidad")
+        assert '<a href="/es/aviso-de-privacidad/">Aviso' in text(reader.get("/es/"))
+        warm(reader, ["/es/"])
+        spanish.unpublish()
+        assert '<a href="/privacy/" hreflang="en-GB" lang="en-GB">' in text(reader.get("/es/"))
+
 
 class TestChangesByTheClock:
     """Scheduled publishing runs in a process of its own. With the cache in this process's

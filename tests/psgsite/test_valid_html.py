@@ -173,6 +173,7 @@ class ValidHtmlTests(TestCase):
             "/es/sobre-nosotros/",
             "/es/sobre-nosotros/objetivos-del-psg/",
             "/es/hagase-miembro/",
+            "/es/aviso-de-privacidad/",
             "/es/noticias/",
             "/es/noticias/events/",
             "/es/no-such-page/",

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 site_settings.save()
             if home_is_new:
                 self.feature_pages(home, content["home"]["teasers"])
-            spanish = self.in_spanish(content["es"], home, about_page, join)
+            spanish = self.in_spanish(content["es"], home, about_page, join, privacy)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Site content: {self.created} pages created, {self.kept} already there and kept."
@@ -106,11 +106,11 @@ class Command(BaseCommand):
             home.teasers.create(page=page)
         home.save_revision(log_action=True).publish()
 
-    def in_spanish(self, content, home, about_page, join):
-        """The Spanish translations of the home page, About us and its pages and the join page,
-        published (as wagtail-localize's would be, sharing each English page's translation key);
-        the home page features the Spanish pages its English one features. Returns how many
-        pages were made: none where any page is in Spanish already."""
+    def in_spanish(self, content, home, about_page, join, privacy):
+        """The Spanish translations of the home page, About us and its pages, the join page and
+        the privacy notice, published (as wagtail-localize's would be, sharing each English
+        page's translation key); the home page features the Spanish pages its English one
+        features. Returns how many pages were made: none where any page is in Spanish already."""
         locale, _ = Locale.objects.get_or_create(language_code="es")
         if Page.objects.filter(locale=locale).exists():
             return 0
@@ -122,6 +122,7 @@ class Command(BaseCommand):
         for slug, fields in children.items():
             self.translate(about_page.get_children().get(slug=slug), locale, fields)
         self.translate(join, locale, content["join"])
+        self.translate(privacy, locale, content["privacy"])
         # Afresh: the copy in hand has not counted the pages just added below it (numchild).
         spanish_home = HomePage.objects.get(pk=spanish_home.pk)
         spanish_home.teasers.clear()
@@ -130,7 +131,7 @@ class Command(BaseCommand):
             if translation is not None:
                 spanish_home.teasers.add(HomePageTeaser(page=translation))
         spanish_home.save_revision(log_action=True).publish()
-        return 3 + len(children)
+        return 4 + len(children)
 
     def translate(self, page, locale, fields, publish=True):
         """The page's translation into the locale (Wagtail's copy_for_translation: its parent's
