@@ -4,7 +4,8 @@ is gone once nothing is missing.
 
 The privacy notice counts as reviewed once a person has published it: the day-one content's pages
 are published by the loading command, with no user, so a live version with a user on it means
-someone has read it in the admin and published it.
+someone has read it in the admin and published it. Its translations (the Spanish notice of the
+day-one content) count the same way.
 """
 
 import datetime
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page, Site
@@ -93,28 +95,47 @@ def site_settings_items(site, user):
 
 
 def privacy_items(settings, user, setting):
-    notice = (
-        Page.objects.filter(pk=settings.privacy_notice_id)
-        .values("pk", "live", "live_revision__user_id")
-        .first()
+    # The notice and its translations (the day-one content has one in Spanish), in one query.
+    notices = (
+        Page.objects.filter(
+            translation_key__in=Page.objects.filter(pk=settings.privacy_notice_id).values(
+                "translation_key"
+            )
+        ).values_list("pk", "live", "live_revision__user_id", "locale__language_code")
         if settings.privacy_notice_id
-        else None
+        else []
     )
+    notice = next((row for row in notices if row[0] == settings.privacy_notice_id), None)
     if notice is None:
         return [setting("No privacy notice page is chosen.", "Choose the privacy notice")]
-    if not notice["live"]:
-        text = "The privacy notice page is not published."
-    elif notice["live_revision__user_id"] is None:
-        text = (
-            "The privacy notice has not been reviewed: no one has published it since it was loaded."
-        )
-    else:
-        return []
+    unreviewed = "has not been reviewed: no one has published it since it was loaded."
+    items = []
+    pk, live, reviewer, _ = notice
+    if not live:
+        items.append(review_item("The privacy notice page is not published.", pk, user))
+    elif reviewer is None:
+        items.append(review_item(f"The privacy notice {unreviewed}", pk, user))
+    # A translation is reviewed as the notice is, once it is live.
+    for pk, live, reviewer, language in notices:
+        if pk != notice[0] and live and reviewer is None:
+            name = get_language_info(language)["name"]
+            items.append(
+                review_item(
+                    f"The {name} privacy notice {unreviewed}",
+                    pk,
+                    user,
+                    f"Review and publish the {name} privacy notice",
+                )
+            )
+    return items
+
+
+def review_item(text, pk, user, link_text="Review and publish the privacy notice"):
     item = Item(text)
     if PagePermissionPolicy().user_has_permission(user, "publish"):
-        item.url = reverse("wagtailadmin_pages:edit", args=[notice["pk"]])
-        item.link_text = "Review and publish the privacy notice"
-    return [item]
+        item.url = reverse("wagtailadmin_pages:edit", args=[pk])
+        item.link_text = link_text
+    return item
 
 
 class LaunchChecklistPanel(Component):

@@ -25,6 +25,9 @@ EMAIL = "No contact email address is set."
 PRIVACY_UNREVIEWED = (
     "The privacy notice has not been reviewed: no one has published it since it was loaded."
 )
+SPANISH_PRIVACY_UNREVIEWED = (
+    "The Spanish privacy notice has not been reviewed: no one has published it since it was loaded."
+)
 LOGO = "No logo is set."
 SOCIAL_IMAGE = "No image is set for pages shared on social media."
 SCHEDULER_NEVER = "The scheduler has not run in the last 5 minutes: it has never run."
@@ -39,6 +42,9 @@ class ChecklistTestCase(EditorialTestCase):
     def setUp(self):
         self.settings_ = SiteSettings.objects.get()
         self.privacy = AboutPage.objects.get(slug="privacy")
+        self.spanish_privacy = AboutPage.objects.get(
+            translation_key=self.privacy.translation_key, locale__language_code="es"
+        )
 
     def checklist(self, user):
         """The checklist's items as the dashboard shows them to the user: (text, link), where
@@ -76,6 +82,7 @@ class ChecklistTestCase(EditorialTestCase):
         self.settings_.social_image = ImageFactory(title="Andes")
         self.settings_.save()
         self.privacy.save_revision(user=self.moderator).publish(user=self.moderator)
+        self.spanish_privacy.save_revision(user=self.moderator).publish(user=self.moderator)
         Heartbeat.beat(Heartbeat.SCHEDULER)
 
 
@@ -103,6 +110,14 @@ class WhoSeesItTests(ChecklistTestCase):
                     (
                         "Review and publish the privacy notice",
                         f"/admin/pages/{self.privacy.pk}/edit/",
+                    ),
+                    "",
+                ),
+                (
+                    SPANISH_PRIVACY_UNREVIEWED,
+                    (
+                        "Review and publish the Spanish privacy notice",
+                        f"/admin/pages/{self.spanish_privacy.pk}/edit/",
                     ),
                     "",
                 ),
@@ -180,6 +195,27 @@ class EachItemTests(ChecklistTestCase):
         self.privacy.save_revision(user=self.editor)
         self.assertIn(PRIVACY_UNREVIEWED, self.texts(self.moderator))
         self.privacy.save_revision(user=self.moderator).publish(user=self.moderator)
+        texts = self.texts(self.moderator)
+        self.assertEqual(
+            [text for text in texts if "privacy" in text], [SPANISH_PRIVACY_UNREVIEWED]
+        )
+
+    def test_the_spanish_privacy_notice_is_reviewed_as_the_english_one(self):
+        self.privacy.save_revision(user=self.moderator).publish(user=self.moderator)
+        items = self.checklist(self.moderator)
+        self.assertIn(
+            (
+                SPANISH_PRIVACY_UNREVIEWED,
+                (
+                    "Review and publish the Spanish privacy notice",
+                    f"/admin/pages/{self.spanish_privacy.pk}/edit/",
+                ),
+                "",
+            ),
+            items,
+        )
+        self.assertNotIn(PRIVACY_UNREVIEWED, [item[0] for item in items])
+        self.spanish_privacy.save_revision(user=self.moderator).publish(user=self.moderator)
         texts = self.texts(self.moderator)
         self.assertFalse([text for text in texts if "privacy" in text], texts)
 
