@@ -422,7 +422,7 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         return [
             topic
             for topic in once_per_generation(("topics", self.pk), read)
-            if getattr(topic, flag, False)
+            if getattr(topic, flag)
         ]
 
     def years(self, index=None):
