@@ -293,7 +293,11 @@ class HomePage(SitePage):
             page.teased_id: page
             for page in with_listing_fields(
                 site_pages()
-                .filter(locale_id=self.locale_id)
+                # By the translation key's index: the subquery alone is asked of every page.
+                .filter(
+                    locale_id=self.locale_id,
+                    translation_key__in=Page.objects.filter(pk__in=ids).values("translation_key"),
+                )
                 .annotate(teased_id=Subquery(teased.values("pk")[:1]))
                 .filter(teased_id__isnull=False)
                 .live()
