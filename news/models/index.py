@@ -3,7 +3,6 @@
 import datetime
 
 from django.db import models
-from django.db.models.functions import ExtractYear, Substr
 from django.http import Http404
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,6 @@ from wagtail.models import Page
 
 from home.models import SitePage
 from home.pagination import paginate, paginate_by_keys
-from home.translations import CONTENT_LANGUAGES
 from home.visibility import active_locale, once_per_generation
 
 from ..calendar import calendar_response
@@ -176,21 +174,6 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             )
         current = gettext("Past events") if past else gettext("Events")
         return {"breadcrumbs": trail, "breadcrumb_current": current}
-
-    def subpath_in_translation(self, translation, subpath):
-        """A topic's or a year's listing where the translation has items in it, and otherwise
-        the translation's whole news, since the listing there would be a 404: known from the
-        topics and years of every language, which each listing reads with its own."""
-        try:
-            match = self.resolve_subpage("/" + subpath)
-        except Http404:
-            return ""
-        if match.url_name == "by_year":
-            return subpath if match.kwargs["year"] in self.years(translation.page) else ""
-        if match.url_name == "by_topic":
-            slugs = {topic.slug for topic in self.topics(translation.language)}
-            return subpath if match.kwargs["topic"] in slugs else ""
-        return subpath
 
     @classmethod
     def feed_path(cls, feed_format="rss"):
@@ -397,62 +380,21 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             urls.append({"location": location, "lastmod": lastmod})
         return urls
 
-    def topics(self, language=None):
-        """The topics that live items carry, for the filter links; with a language, those that
-        the items of the index's translation into it carry. Read for every language at once, once
-        a generation. Each topic is looked up in its own items (there are a few dozen topics),
-        so that the cost does not grow with the archive as a scan of every item's topics would."""
+    def topics(self):
+        """The topics that live items carry, for the filter links, read once a generation. Each
+        topic is looked up in its own items (there are a few dozen topics), so that the cost
+        does not grow with the archive as a scan of every item's topics would."""
 
         def read():
-            carried = NewsItemPage.objects.live().public().order_by()
+            carried = NewsItemPage.objects.child_of(self).live().public().order_by()
             carried = carried.filter(tagged_items__tag=models.OuterRef("pk"))
-            in_each = {
-                _in_language(code): models.Exists(
-                    self._in_translations(carried).filter(locale__language_code=code)
-                )
-                for code in CONTENT_LANGUAGES
-            }
-            anywhere = models.Q(here=True)
-            for flag in in_each:
-                anywhere |= models.Q(**{flag: True})
-            found = Topic.objects.annotate(here=models.Exists(carried.child_of(self)), **in_each)
-            return list(found.filter(anywhere).order_by("name"))
+            return list(Topic.objects.filter(models.Exists(carried)).order_by("name"))
 
-        flag = _in_language(language) if language else "here"
-        return [
-            topic
-            for topic in once_per_generation(("topics", self.pk), read)
-            if getattr(topic, flag)
-        ]
+        return once_per_generation(("topics", self.pk), read)
 
-    def years(self, index=None):
-        """The years that have items, newest first; with an index (the index's translation, a
-        Page with its path), those that its items have. Read for every language at once, once a
-        generation."""
-        found = once_per_generation(("years", self.translation_key), self._years_by_index)
-        return found.get((index or self).path, [])
-
-    def _years_by_index(self):
-        """{the path of the index in each language: the years its items have, newest first}."""
-        items = self._in_translations(NewsItemPage.objects.live().public())
-        rows = (
-            items.annotate(year=ExtractYear("date"))
-            .values_list("index_path", "year")
-            .distinct()
-            .order_by("-year")
+    def years(self):
+        """The years that have items, newest first, read once a generation."""
+        return once_per_generation(
+            ("years", self.pk),
+            lambda: [d.year for d in self.news_items().order_by().dates("date", "year", "DESC")],
         )
-        found = {}
-        for index_path, year in rows:
-            found.setdefault(index_path, []).append(year)
-        return found
-
-    def _in_translations(self, items):
-        """The items below the index in any language, each with its index's path (index_path)."""
-        translations = Page.objects.filter(translation_key=self.translation_key).values("path")
-        return items.annotate(index_path=Substr("path", 1, len(self.path))).filter(
-            depth=self.depth + 1, index_path__in=translations
-        )
-
-
-def _in_language(code):
-    return f"in_{code.replace('-', '_')}"
