@@ -139,6 +139,12 @@ class SitePage(Page):
         translation = self.get_translation_or_none(locale)
         return translation if translation is not None and translation.live else self
 
+    def subpath_in_translation(self, translation, subpath):
+        """Where what the page shows at subpath (a routable page's own address below it) is
+        below its translation (home.translations.Translation): the same subpath, or "" (the
+        translation itself) where the translation has nothing there."""
+        return subpath
+
     def get_sitemap_urls(self, request=None):
         """The page's entry, with its addresses in the other languages it is in."""
         urls = super().get_sitemap_urls(request)

@@ -130,9 +130,11 @@ def language_of(page):
 
 def alternates(page, request, subpath=""):
     """[{"lang_code", "location"}] of the page (at subpath below it, a routable page's) in every
-    language it is live and public in, the default language's also as "x-default"; empty where
-    it is in one language only."""
+    language it is live and public in (and has the subpath in), the default language's also as
+    "x-default"; empty where it is in one language only."""
     others = translations(page)
+    if subpath:
+        others = [t for t in others if page.subpath_in_translation(t, subpath) == subpath]
     if not others:
         return []
     found = []

@@ -25,7 +25,8 @@ def page_languages(context):
     """{"links": [{"url", "lang", "name"}] to the page shown in each other language it is live
     and public in, "alternates": [{"lang_code", "location"}] of every one (with "x-default")},
     both empty where the page is in one language only. A routable page's own address below it
-    (a year of the news) leads to the same address below the translation."""
+    (a year of the news) leads to the same address below the translation where the translation
+    has it (SitePage.subpath_in_translation), and to the translation itself otherwise."""
     page = context.get("page")
     request = context.get("request")
     if not isinstance(page, Page) or request is None:
@@ -34,12 +35,14 @@ def page_languages(context):
     subpath = request.path.removeprefix(own) if own.startswith("/") else ""
     if subpath == request.path:
         subpath = ""
-    links = [
-        {
-            "url": translation.page.get_url(request) + subpath,
-            "lang": language_tag(translation.language),
-            "name": LANGUAGE_NAMES.get(translation.language, translation.language),
-        }
-        for translation in translations(page)
-    ]
+    links = []
+    for translation in translations(page):
+        there = page.subpath_in_translation(translation, subpath) if subpath else ""
+        links.append(
+            {
+                "url": translation.page.get_url(request) + there,
+                "lang": language_tag(translation.language),
+                "name": LANGUAGE_NAMES.get(translation.language, translation.language),
+            }
+        )
     return {"links": links, "alternates": alternates(page, request, subpath) if links else []}

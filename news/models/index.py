@@ -175,6 +175,16 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
         current = gettext("Past events") if past else gettext("Events")
         return {"breadcrumbs": trail, "breadcrumb_current": current}
 
+    def subpath_in_translation(self, translation, subpath):
+        """A year's or a topic's listing leads to the translation's whole news: the other
+        language may have no item of that year or topic (a 404 there), and knowing would cost
+        each listing a query. Other listings (the events, the kinds of item) exist in both."""
+        try:
+            match = self.resolve_subpage("/" + subpath)
+        except Http404:
+            return ""
+        return "" if match.url_name in ("by_year", "by_topic") else subpath
+
     @classmethod
     def feed_path(cls, feed_format="rss"):
         """The feed of all the news, below the index's own address."""

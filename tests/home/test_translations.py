@@ -11,6 +11,7 @@ from django.test import Client
 
 from wagtail.models import PageViewRestriction
 
+from news.models import Topic
 from tests.conftest import in_spanish
 from tests.factories import (
     AboutPageFactory,
@@ -111,14 +112,28 @@ def news(home, spanish_home):
 
 
 def test_a_listing_below_the_news_links_to_the_same_listing_in_spanish(client, news):
-    for path in ("", "2012/", "events/", "events/past/", "kind/briefings/"):
+    for path in ("", "events/", "events/past/", "kind/briefings/"):
         html = read(client, f"/news/{path}")
         assert switcher(html) == [("Español", f"/es/noticias/{path}", "es", "es")], path
         assert alternates(html)["es"] == f"http://localhost/es/noticias/{path}"
-    # The Spanish news has no year of its own yet; its listings lead back all the same.
     for path in ("", "events/", "kind/briefings/"):
         html = read(client, f"/es/noticias/{path}")
         assert switcher(html) == [("English", f"/news/{path}", "en-GB", "en-GB")], path
+
+
+def test_a_year_or_a_topic_links_to_the_news_in_spanish_never_to_a_page_not_found(client, news):
+    # The Spanish news has no item of 2012, nor of any topic: their listings would be a 404.
+    topic = Topic.objects.create(name="Mining")
+    item = news.get_children().get().specific
+    item.topics.add(topic.name)
+    item.save_revision().publish()
+    for path in ("2012/", f"topic/{topic.slug}/"):
+        html = read(client, f"/news/{path}")
+        ((name, url, lang, hreflang),) = switcher(html)
+        assert url == "/es/noticias/", path
+        assert client.get(url).status_code == 200
+        # Nor is the missing listing named as the year's or topic's own in Spanish.
+        assert alternates(html) == {}, path
 
 
 def test_a_news_item_not_translated_offers_no_spanish(client, news):
