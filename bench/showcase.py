@@ -98,7 +98,8 @@ def page_paths(address):
         "    print(name, page.url)\n"
         "print('events', index.url + index.reverse_subpage('upcoming_events'))\n"
         # The Spanish pages of day one, where the site has them.
-        "for name, model in [('home-es', HomePage), ('about-es', AboutPage), ('join-es', JoinPage)]:\n"
+        "spanish = [('home-es', HomePage), ('about-es', AboutPage), ('join-es', JoinPage)]\n"
+        "for name, model in spanish:\n"
         "    page = model.objects.live().exclude(locale=english).first()\n"
         "    if page is not None:\n"
         "        print(name, page.url)\n"
