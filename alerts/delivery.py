@@ -245,9 +245,10 @@ def queue_announcement(pk, now, chunk_size=CHUNK_SIZE):
     site = page.get_site()
     sender = Sender(site, page.locale.language_code)
     rendered = render_alert(page, announcement, sender)
-    topic_names = dict(
-        Topic.objects.filter(pk__in=announcement.topic_ids).values_list("pk", "name")
-    )
+    # The names in the item's language, in the order a reason lists them.
+    with translation.override(sender.language):
+        topics = Topic.in_shown_order(Topic.objects.filter(pk__in=announcement.topic_ids))
+        topic_names = {topic.pk: topic.shown_name for topic in topics}
     queued = 0
     while True:
         chunk, done = queue_chunk(pk, rendered, sender, topic_names, now, chunk_size)
@@ -294,7 +295,8 @@ def render_alert(page, announcement, sender):
 
 def queue_chunk(pk, rendered, sender, topic_names, now, chunk_size):
     """Queues the next chunk of the subscribers in the sender's language (the item's); returns
-    how many, and whether it was the last."""
+    how many, and whether it was the last. topic_names: {the item's topics' ids: their names},
+    in the order the emails list them."""
     with transaction.atomic():
         announcement = (
             Announcement.objects.select_for_update()
@@ -320,7 +322,11 @@ def queue_chunk(pk, rendered, sender, topic_names, now, chunk_size):
                     reason(
                         subscription,
                         announcement.kind,
-                        sorted(topic_names[t] for t in followed.get(subscription.pk, ())),
+                        [
+                            name
+                            for topic, name in topic_names.items()
+                            if topic in followed.get(subscription.pk, ())
+                        ],
                     ),
                     now,
                 )
@@ -474,7 +480,7 @@ def digest_reason(subscription):
         )
         if chosen
     ]
-    topics = sorted((topic.name for topic in subscription.topics.all()), key=str.casefold)
+    topics = [topic.shown_name for topic in Topic.in_shown_order(subscription.topics.all())]
     if topics:
         parts.append(topics_reason(topics))
     return join_words(parts)

@@ -25,9 +25,20 @@ FOLLOW_LABELS = {
 FOLLOW_HINTS = {name: Subscription._meta.get_field(name).help_text for name in FOLLOW_FIELDS}
 
 
+class TopicsInShownOrder(forms.models.ModelChoiceIterator):
+    """The topics as the names shown sort them (the Spanish ones on a Spanish page), from the
+    one query that reads them."""
+
+    def __iter__(self):
+        for topic in Topic.in_shown_order(self.queryset):
+            yield self.choice(topic)
+
+
 class TopicChoiceField(forms.ModelMultipleChoiceField):
+    iterator = TopicsInShownOrder
+
     def label_from_instance(self, obj):
-        return obj.name
+        return obj.shown_name
 
 
 class ChoicesMixin:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from news.models import Topic
+
 # What an unconfirmed subscription waits for its confirmation before it is deleted.
 UNCONFIRMED_FOR = timedelta(days=30)
 DIGEST_EVERY = timedelta(days=7)
@@ -140,7 +142,7 @@ class Subscription(models.Model):
             )
             if chosen
         ]
-        return ", ".join([*parts, *(topic.name for topic in topics)])
+        return ", ".join([*parts, *(topic.shown_name for topic in Topic.in_shown_order(topics))])
 
 
 class Announcement(models.Model):

@@ -66,4 +66,4 @@ class NewsFeed(Feed):
         return item.last_published_at or self.item_pubdate(item)
 
     def item_categories(self, item):
-        return [topic.name for topic in item.sorted_topics()]
+        return [topic.shown_name for topic in item.sorted_topics()]

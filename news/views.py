@@ -108,8 +108,8 @@ class TopicViewSet(SnippetViewSet):
     menu_order = 250
     add_to_admin_menu = True
     index_view_class = TopicIndexView
-    list_display = ["name", "slug", "description"]
-    search_fields = ["name", "description"]
+    list_display = ["name", "name_es", "slug", "description"]
+    search_fields = ["name", "name_es", "description", "description_es"]
     # Searched in the database itself: topics are few, and not in the site's search index.
     search_backend_name = None
     panels = Topic.panels

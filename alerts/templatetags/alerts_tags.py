@@ -68,7 +68,7 @@ def follow(name):
 
 
 def topic_choice(topic):
-    return {"name": "topics", "value": topic.pk, "label": topic.name}
+    return {"name": "topics", "value": topic.pk, "label": topic.shown_name}
 
 
 def article_choices(page):
@@ -87,7 +87,7 @@ def listing_choices(request, topic=None):
     route = match.url_name if match else ""
     kwargs = match.kwargs if match else {}
     if route == "by_topic" and topic is not None:
-        heading = gettext("Get news on %(topic)s by email") % {"topic": topic.name}
+        heading = gettext("Get news on %(topic)s by email") % {"topic": topic.shown_name}
         return heading, [topic_choice(topic), follow("news")]
     if route == "by_kind" and kwargs.get("kind") in KIND_CHOICES:
         names = KIND_CHOICES[kwargs["kind"]]

@@ -248,8 +248,8 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             if topic is None:
                 raise Http404("No news on that topic.")
             items = self.news_items().filter(tagged_items__tag=topic)
-            heading = gettext("Topic: %(topic)s") % {"topic": topic.name}
-            return items, heading, topic.description
+            heading = gettext("Topic: %(topic)s") % {"topic": topic.shown_name}
+            return items, heading, topic.shown_description
         return *self.filtered_by(route, *args), ""
 
     def filtered_by(self, route, *args):
@@ -333,7 +333,10 @@ class NewsIndexPage(RoutablePageMixin, SitePage):
             ),
             (
                 gettext("Topics"),
-                [link(topic.name, "by_topic", topic.slug) for topic in self.topics()],
+                [
+                    link(topic.shown_name, "by_topic", topic.slug)
+                    for topic in Topic.in_shown_order(self.topics())
+                ],
             ),
             (gettext("Years"), [link(str(year), "by_year", year) for year in self.years()]),
         ]

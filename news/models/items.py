@@ -96,10 +96,11 @@ class NewsItemPage(ListingFields, SitePage):
         return self
 
     def sorted_topics(self):
-        """Its topics by name: the database gives them in no fixed order. Sorted here so that
-        a prefetch of the topics serves it; kept, as a page shows them in several places."""
+        """Its topics by the names shown: the database gives them in no fixed order. Sorted
+        here so that a prefetch of the topics serves it; kept, as a page shows them in several
+        places (in its own language)."""
         if not hasattr(self, "_sorted_topics"):
-            self._sorted_topics = sorted(self.topics.all(), key=lambda t: t.name.casefold())
+            self._sorted_topics = Topic.in_shown_order(self.topics.all())
         return self._sorted_topics
 
     # Templates tell an event by this, not by its label, which is translated.

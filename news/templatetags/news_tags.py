@@ -110,7 +110,7 @@ def article_extras(context, page):
     return {
         "topics": [
             {
-                "name": topic.name,
+                "name": topic.shown_name,
                 "url": index_url + NewsIndexPage.topic_path(topic.slug)
                 if topic.pk in listed
                 else None,

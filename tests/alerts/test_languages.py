@@ -3,6 +3,7 @@ made on; its emails, their links and the pages those lead to are in that languag
 subscriber is sent the items published in their language, and only those."""
 
 import datetime
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -97,6 +98,20 @@ def test_the_spanish_subscribe_page_says_which_items_its_alerts_bring(client, ne
     assert "Nuestras alertas le envían lo que publicamos en español" in page
 
 
+def test_the_spanish_form_offers_the_topics_by_their_spanish_names(client, news_site):
+    for topic, name_es in [("mining", "Minería"), ("water", "Agua")]:
+        news_site["topics"][topic].name_es = name_es
+        news_site["topics"][topic].save()
+
+    def offered(url):
+        html = client.get(url).content.decode()
+        return re.findall(r'<label for="id_topics_\d+">([^<]*)</label>', html)
+
+    # Elections has no Spanish name: its English one is offered.
+    assert offered("/es/alerts/") == ["Agua", "Elections", "Minería"]
+    assert offered("/alerts/") == ["Elections", "Mining", "Water"]
+
+
 def test_subscribing_again_unconfirmed_takes_the_new_language_confirmed_keeps_its_own(
     news_site, inbox
 ):
@@ -175,6 +190,22 @@ def test_each_subscriber_is_sent_the_items_published_in_their_language_and_only_
     assert response.status_code == 200 and "Content-Language" in response
     assert response["Content-Language"] == "es"
     assert not Subscription.objects.filter(pk=beto.pk).exists()
+
+
+def test_an_alert_in_spanish_names_the_topic_followed_in_spanish(
+    site_news, spanish_news, topics, inbox
+):
+    mining = topics["Mining"]
+    mining.name_es = "Minería"
+    mining.save()
+    subscribe("ana@example.org", topics=[mining])
+    subscribe("beto@example.org", topics=[mining], language="es")
+    story = publish_new(site_news, topics=[mining], title="Conga mine suspended")
+    in_spanish(story, title="Suspendida la mina Conga")
+    run_pass()
+    bodies = {message["To"]: parts(message)[0] for message in inbox.messages}
+    assert "Recibe este correo porque sigue el tema Minería" in bodies["beto@example.org"]
+    assert "because you follow the topic Mining" in bodies["ana@example.org"]
 
 
 def test_an_event_in_spanish_reaches_spanish_followers_of_events(site_news, spanish_news, inbox):

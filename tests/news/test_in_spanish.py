@@ -12,6 +12,7 @@ from icalendar import Calendar
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from news.models import NewsPage, Topic
 from tests.conftest import in_spanish
 from tests.factories import BriefingPageFactory, NewsIndexPageFactory, NewsPageFactory
 
@@ -212,3 +213,70 @@ def test_a_briefing_in_spanish_keeps_its_number(noticias, english):
     another = BriefingPageFactory.build(title="Another", issue_number=12)
     with pytest.raises(ValidationError, match="Briefing 12 already exists"):
         english.add_child(instance=another)
+
+
+# Topics: one row for both languages, named in Spanish on Spanish pages where it has a Spanish name.
+
+
+@pytest.fixture
+def named_topics(noticias):
+    """Mining and Water with Spanish names, Land rights without, on the Conga story in both
+    languages."""
+    mining = Topic.objects.get(name="Mining")
+    mining.name_es = "Minería"
+    mining.description = "Mines and their neighbours."
+    mining.description_es = "Las minas y sus vecinos."
+    mining.save()
+    Topic.objects.create(name="Water", name_es="Agua")
+    for story in NewsPage.objects.filter(slug__in=["conga-mine", "la-mina-conga"]):
+        story.topics.add("Water", "Land rights")
+        story.save_revision().publish()
+    return noticias
+
+
+def topics_shown(html):
+    section = html.split('<section class="topics"')[1].split("</section>")[0]
+    return re.findall(r'<(?:a|span) class="tag[^"]*"[^>]*>([^<]*)<', section)
+
+
+def test_an_item_in_spanish_shows_its_topics_spanish_names_in_their_order(client, named_topics):
+    # Land rights has no Spanish name: its English one is shown.
+    spanish = client.get("/es/noticias/la-mina-conga/").content.decode()
+    assert topics_shown(spanish) == ["Agua", "Land rights", "Minería"]
+    assert 'href="/es/noticias/topic/water/">Agua</a>' in spanish
+    # Its email alert form offers its topics by the same names.
+    assert '<label for="alerts-article-0">Agua</label>' in spanish
+    english = client.get("/news/conga-mine/").content.decode()
+    assert topics_shown(english) == ["Land rights", "Mining", "Water"]
+    assert "Minería" not in english and "Agua" not in english
+
+
+def test_a_topic_listing_in_spanish_is_headed_and_described_in_spanish(client, named_topics):
+    spanish = client.get("/es/noticias/topic/mining/").content.decode()
+    assert "<h1>Tema: Minería</h1>" in spanish
+    assert '<p class="lede">Las minas y sus vecinos.</p>' in spanish
+    assert '<meta property="og:title" content="Tema: Minería">' in spanish
+    assert "Reciba noticias sobre Minería por correo electrónico" in spanish
+    filters = re.findall(r'href="/es/noticias/topic/[^/]+/"[^>]*>([^<]*)<', spanish)
+    assert filters[:3] == ["Agua", "Land rights", "Minería"]
+    english = client.get("/news/topic/mining/").content.decode()
+    assert "<h1>Topic: Mining</h1>" in english
+    assert '<p class="lede">Mines and their neighbours.</p>' in english
+    assert "Minería" not in english and "Las minas" not in english
+
+
+def test_a_topic_with_no_spanish_description_shows_the_english_one(client, named_topics):
+    mining = Topic.objects.get(name="Mining")
+    mining.description_es = ""
+    mining.save()
+    spanish = client.get("/es/noticias/topic/mining/").content.decode()
+    assert '<p class="lede">Mines and their neighbours.</p>' in spanish
+
+
+def test_the_spanish_feeds_categorise_by_the_spanish_names(client, named_topics):
+    [conga] = [e for e in parse(client, "/es/noticias/feed/rss/").entries if "Conga" in e.title]
+    assert [tag.term for tag in conga.tags] == ["Agua", "Land rights", "Minería"]
+    topic = parse(client, "/es/noticias/topic/water/feed/atom/")
+    assert topic.feed.title == "Tema: Agua | Peru Support Group"
+    [conga] = [e for e in parse(client, "/news/feed/rss/").entries if e.title == "Conga mine"]
+    assert [tag.term for tag in conga.tags] == ["Land rights", "Mining", "Water"]

@@ -113,6 +113,24 @@ class ModeratorsKeepTheList(EditorialTestCase):
         assert "There is already a topic called “Mining”." in response.content.decode()
         assert not Topic.objects.filter(name="mining").exists()
 
+    def test_a_spanish_name_is_kept_unless_another_topic_has_it(self):
+        form = self.client.get(f"{TOPICS_URL}add/").content.decode()
+        assert "The name shown on Spanish pages. Where blank, they show the English name." in form
+        Topic.objects.filter(name="Mining").update(name_es="Minería")
+        response = self.client.post(
+            f"{TOPICS_URL}add/", {"name": "Mines", "name_es": "  minería ", "description": ""}
+        )
+        assert response.status_code == 200
+        assert "There is already a topic called “Minería” in Spanish." in response.content.decode()
+        assert not Topic.objects.filter(name="Mines").exists()
+        response = self.client.post(
+            f"{TOPICS_URL}add/",
+            {"name": "Water", "name_es": "  Agua ", "description_es": "Ríos y lagos."},
+        )
+        assert response.status_code == 302
+        water = Topic.objects.get(name="Water")
+        assert (water.name_es, water.description_es) == ("Agua", "Ríos y lagos.")
+
     def test_merge_moves_the_pages_and_their_drafts_and_deletes_the_topic(self):
         mining = Topic.objects.get(name="Mining")
         extraction = Topic.objects.create(name="Extraction")

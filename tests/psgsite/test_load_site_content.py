@@ -13,7 +13,7 @@ from wagtail.test.utils import WagtailTestUtils
 from about.models import AboutPage
 from home.models import HomePage, SiteSettings
 from membership.models import InterestRegistration, JoinPage, MembershipApplication
-from news.models import EventPage, NewsIndexPage, NewsPage
+from news.models import EventPage, NewsIndexPage, NewsPage, Topic
 from psgsite.management.commands.load_site_content import CONTENT_FILE
 from tests.conftest import load_site_content
 from tests.factories import MembershipTypeFactory
@@ -258,6 +258,15 @@ class SpanishContentTests(TestCase):
 
     def test_the_page_tree_is_sound(self):
         self.assertEqual(Page.find_problems(), ([], [], [], [], []))
+
+    def test_every_topic_has_a_spanish_name_and_a_moderators_is_kept_on_loading_again(self):
+        self.assertFalse(Topic.objects.filter(name_es="").exists())
+        self.assertEqual(Topic.objects.get(name="Mining").name_es, "Minería")
+        Topic.objects.filter(name="Mining").update(name_es="Minas")
+        Topic.objects.filter(name="Trade").update(name_es="")
+        self.assertIn("In Spanish: 1 topics named.", load_site_content())
+        self.assertEqual(Topic.objects.get(name="Mining").name_es, "Minas")
+        self.assertEqual(Topic.objects.get(name="Trade").name_es, "Comercio")
 
     def test_the_content_file_says_where_the_spanish_text_comes_from(self):
         about = json.loads(CONTENT_FILE.read_text(encoding="utf-8"))["es"]["_about"]

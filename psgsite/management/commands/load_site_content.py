@@ -11,7 +11,7 @@ from wagtail.models import Locale, Page, Site
 from about.models import AboutPage
 from home.models import HomePage, HomePageTeaser, SiteSettings
 from membership.models import JoinPage
-from news.models import EventPage, NewsIndexPage, NewsPage
+from news.models import EventPage, NewsIndexPage, NewsPage, Topic
 
 CONTENT_FILE = Path(__file__).resolve().parents[2] / "content" / "site_content.json"
 
@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Load the site's content from psgsite/content/site_content.json. Safe to run again: "
         "a page that already exists (same parent and slug) is left exactly as editors have it. "
-        "The Spanish pages are loaded on a site with no page in Spanish, and left alone after."
+        "The Spanish pages are loaded on a site with no page in Spanish, and left alone after; "
+        "topics with no Spanish name are given the content's."
     )
 
     def add_arguments(self, parser):
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             if home_is_new:
                 self.feature_pages(home, content["home"]["teasers"])
             spanish = self.in_spanish(content["es"], home, about_page, join, privacy)
+            topics_named = self.topics_in_spanish(content["es"].get("topics", {}))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Site content: {self.created} pages created, {self.kept} already there and kept."
@@ -59,6 +61,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"In Spanish: {spanish} pages created."))
         else:
             self.stdout.write("In Spanish: the site has Spanish pages already; left as they are.")
+        if topics_named:
+            self.stdout.write(self.style.SUCCESS(f"In Spanish: {topics_named} topics named."))
 
     def home_page(self, content):
         home = HomePage.objects.filter(locale=Locale.get_default()).first()
@@ -132,6 +136,16 @@ class Command(BaseCommand):
                 spanish_home.teasers.add(HomePageTeaser(page=translation))
         spanish_home.save_revision(log_action=True).publish()
         return 4 + len(children)
+
+    def topics_in_spanish(self, names):
+        """Gives the topics named here ({English name: Spanish name}) their Spanish names,
+        where a moderator has given them none; returns how many were named."""
+        topics = Topic.objects.filter(name__in=names, name_es="")
+        for topic in topics:
+            topic.name_es = names[topic.name]
+            # Saved one by one, so that the page cache hears of it (psgsite/page_cache.py).
+            topic.save(update_fields=["name_es"])
+        return len(topics)
 
     def translate(self, page, locale, fields, publish=True):
         """The page's translation into the locale (Wagtail's copy_for_translation: its parent's
