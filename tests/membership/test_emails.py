@@ -16,7 +16,7 @@ from django.utils import timezone
 from membership.emails import send_due_emails, send_now, send_queued
 from membership.models import InterestRegistration, MembershipApplication, QueuedEmail
 from psgsite.scheduler import run_pass
-from tests.conftest import test_database_url
+from tests.conftest import test_database_url as database_url
 from tests.membership.conftest import SECRETARY, application_data, interest_data
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_a_database_away_while_sending_leaves_the_emails_to_the_scheduler(mail_s
     """The person who applied is not shown an error for it: their application is stored."""
     inbox = mail_server()
     emails = [QueuedEmail.objects.create(to=["a@example.org"], subject="Hi", body="Hi")]
-    blocker = psycopg.connect(test_database_url(), autocommit=False)
+    blocker = psycopg.connect(database_url(), autocommit=False)
     try:
         blocker.execute(f"LOCK TABLE {QueuedEmail._meta.db_table} IN ACCESS EXCLUSIVE MODE")
         with connection.cursor() as cursor:
