@@ -40,7 +40,19 @@ def lighthouse_command():
 
 
 def audit(binary, url, skipped=()):
-    result = subprocess.run(  # noqa: S603
+    # Lighthouse with this chromium now and then loses the trace of a page load (NO_NAVSTART),
+    # a fault of the recording that it asks to be run again for.
+    for _attempt in range(3):
+        result = run_lighthouse(binary, url, skipped)
+        if result.returncode == 0 or "NO_NAVSTART" not in result.stderr:
+            break
+    if result.returncode != 0:
+        sys.exit(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
+    return scores_of(json.loads(result.stdout))
+
+
+def run_lighthouse(binary, url, skipped):
+    return subprocess.run(  # noqa: S603
         [
             binary,
             url,
@@ -56,9 +68,9 @@ def audit(binary, url, skipped=()):
         check=False,
         timeout=300,
     )
-    if result.returncode != 0:
-        sys.exit(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
-    report = json.loads(result.stdout)
+
+
+def scores_of(report):
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     failing = [
         check["title"]
