@@ -251,7 +251,8 @@ class HomePage(SitePage):
                 # What every page of the type shows of its own relations comes with it, and
                 # where it is in the other languages (home.translations).
                 related = getattr(model, "served_with", ())
-                found = with_translations(model.objects.select_related(*related)).get(pk=page.pk)
+                pages = model.objects.select_related(*related)
+                found = with_translations(pages, locale.language_code).get(pk=page.pk)
                 found._cached_parent_obj = ancestors[-1]
                 found.route_ancestors = ancestors
                 return found.route(request, rest)

@@ -20,7 +20,7 @@ from wagtail.search.utils import parse_query_string
 from home.models import site_pages
 from home.pagination import paginate
 from home.parameters import read_parameter
-from home.translations import translations, with_translations
+from home.translations import read_translations, translations
 from home.visibility import active_locale
 
 from .search import search_pages
@@ -33,13 +33,24 @@ SEARCH_RESULTS_PER_PAGE = 10
 class PagesSitemap(Sitemap):
     """Every public page in every language, five hundred to a section, listed by the index at
     /sitemap.xml: a crawler's request renders a bounded part of an archive of any size. Each
-    page's entry names its translations (SitePage.get_sitemap_urls), read with it."""
+    page's entry names its translations (SitePage.get_sitemap_urls), read for the section's
+    pages together."""
 
     limit = 500
 
     def items(self):
         pages = public_pages(self.get_wagtail_site()).order_by("path").defer_streamfields()
-        return with_translations(pages).specific()
+        return pages.specific()
+
+    def _urls(self, page, protocol, domain):
+        # Wagtail's, but for the one query that gives the section's pages their translations.
+        pages = list(self.paginator.page(page).object_list)
+        read_translations(pages)
+        urls = [url for item in pages for url in item.get_sitemap_urls(self.request)]
+        last_mods = {url.get("lastmod") for url in urls}
+        if last_mods and None not in last_mods:
+            self.latest_lastmod = max(last_mods)
+        return urls
 
     def get_latest_lastmod(self):
         # Django's own would load every page for its date; this asks the database for the last.
