@@ -17,11 +17,12 @@ from wagtail_localize.models import Translation
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -125,22 +126,39 @@ def submit_or_schedule_translation(request, page):
         return redirect(edit_url)
     state = page.current_workflow_state
     published = page.specific_class.objects.get(pk=page.pk) if page.live else None
-    with transaction.atomic():
-        translation.save_target(user=request.user, publish=False)
-        if published is not None:
-            keep_published_content(published)
-        page = page.specific_class.objects.get(pk=page.pk)
-        # wagtail-localize's draft has the times the page had; it is given the form's, as the
-        # draft of Wagtail's edit view is.
-        revision = page.latest_revision
-        revision.content.update(form.cleaned_data)
-        revision.save(update_fields=["content"])
+    try:
+        with transaction.atomic():
+            translation.save_target(user=request.user, publish=False)
+            if published is not None:
+                keep_published_content(published)
+            page = page.specific_class.objects.get(pk=page.pk)
+            # wagtail-localize's draft has the times the page had; it is given the form's, as
+            # the draft of Wagtail's edit view is.
+            revision = page.latest_revision
+            revision.content.update(form.cleaned_data)
+            revision.save(update_fields=["content"])
+            if scheduling:
+                revision.publish(user=request.user)
+            elif state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+                state.resume(request.user)
+            else:
+                page.get_workflow().start(page, request.user)
+    except ValidationError as error:
+        # The page refuses the translated text (a slug too long for it, say): all of the above
+        # is undone, and the translator is told what to correct. The page is named as the
+        # translation editor names it, by its source: its draft title is the translated one.
         if scheduling:
-            revision.publish(user=request.user)
-        elif state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
-            state.resume(request.user)
+            refusal = _("The translation of '%(page_title)s' was not scheduled: it is not valid.")
         else:
-            page.get_workflow().start(page, request.user)
+            refusal = _(
+                "The translation of '%(page_title)s' was not submitted for moderation: it is "
+                "not valid."
+            )
+        source = translation.source.get_source_instance()
+        reasons = invalid_fields(page.specific_class, error)
+        refusal %= {"page_title": source.get_admin_display_title()}
+        messages.error(request, " ".join([refusal, *reasons]))
+        return redirect(edit_url)
     title = page.get_admin_display_title()
     if scheduling:
         message = _("Page '%(page_title)s' is scheduled to go live on %(go_live_at)s.") % {
@@ -153,6 +171,24 @@ def submit_or_schedule_translation(request, page):
         }
     messages.success(request, message)
     return redirect(edit_url)
+
+
+def invalid_fields(model, error):
+    """What a page's validation found wrong, each with the name of its field where it has one:
+    "Slug: Ensure this value has at most 255 characters (it has 279)."
+    """
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    reasons = []
+    for name, field_messages in error.message_dict.items():
+        if name == "draft_title":
+            continue  # Wagtail's copy of the title, refused with it
+        try:
+            label = capfirst(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            label = None  # the page as a whole
+        reasons += [f"{label}: {message}" if label else message for message in field_messages]
+    return reasons
 
 
 def keep_published_content(published):

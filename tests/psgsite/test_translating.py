@@ -10,6 +10,7 @@ import time_machine
 
 from wagtail.models import Locale, Page, PageLogEntry, WorkflowState
 from wagtail.test.utils import WagtailTestUtils
+from wagtail.users.models import UserProfile
 
 from about.models import AboutPage
 from psgsite.scheduler import run_pass
@@ -329,4 +330,57 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
         )
         self.assertEqual(response.redirect_chain, [("/admin/", 302)])
         self.assertContains(response, "Sorry, you do not have permission to access this area.")
+        self.assertEqual(stored(), before)
+
+    def test_a_translation_the_page_cannot_take_is_neither_submitted_nor_scheduled(self):
+        """A translated slug longer than a page's slug may be: Wagtail refuses the draft, and the
+        translator is told why, back in the translation editor, with nothing stored."""
+        self.client.force_login(self.moderator)
+        translation = self.translate()
+        self.write(translation)
+        edit_url = f"/admin/pages/{translation.pk}/edit/"
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(edit_url, {"action": "publish"})
+        slug = "-".join(["informes-anuales-del-peru-support-group"] * 7)
+        self.write(translation, {"slug": slug})
+        url = "/es/sobre-nosotros/informes-anuales/"
+        stored = lambda: (  # noqa: E731
+            translation.revisions.count(),
+            WorkflowState.objects.filter(object_id=str(translation.pk)).count(),
+            translation.revisions.filter(approved_go_live_at__isnull=False).count(),
+            Page.objects.filter(pk=translation.pk).values_list("title", "slug").get(),
+            self.get_soup(self.client.get(url).content).h1.get_text(),
+        )
+        before = stored()
+        self.assertEqual(before[-1], "Informes anuales")
+        for user, action, refused in [
+            (self.editor, "action-submit", "was not submitted for moderation"),
+            (self.moderator, "action-schedule", "was not scheduled"),
+        ]:
+            with self.subTest(action=action):
+                self.client.force_login(user)
+                response = self.client.post(
+                    edit_url, {action: "1", "go_live_at": "2030-07-01T10:05"}, follow=True
+                )
+                self.assertEqual(response.redirect_chain, [(edit_url, 302)])
+                self.assertContains(
+                    response,
+                    f"The translation of &#x27;Annual reports&#x27; {refused}: it is not valid. "
+                    f"Slug: Ensure this value has at most 255 characters (it has {len(slug)}).",
+                )
+                self.assertEqual(stored(), before)
+
+        # A translator whose admin speaks Spanish is told in Spanish, the field named as
+        # Wagtail names it there.
+        profile = UserProfile.get_for_user(self.editor)
+        profile.preferred_language = "es"
+        profile.save()
+        self.client.force_login(self.editor)
+        response = self.client.post(edit_url, {"action-submit": "1"}, follow=True)
+        self.assertContains(
+            response,
+            "La traducción de «Annual reports» no se ha enviado a moderación: no es válida. "
+            "Marquilla: Asegúrese de que este valor tenga menos de 255 caracteres "
+            f"(tiene {len(slug)}).",
+        )
         self.assertEqual(stored(), before)
