@@ -1,6 +1,7 @@
 """The editor's tools as staff click through them: scheduling to the minute, a mistyped time
-refused, a history without a flood of autosaves, a compare view that names blocks, and the
-launch checklist on a moderator's dashboard."""
+refused, a history without a flood of autosaves, a compare view that names blocks, the
+launch checklist on a moderator's dashboard, and a translated title too long for a title refused
+in the translation editor with the reason."""
 
 import json
 import re
