@@ -1,13 +1,18 @@
 """The editor's tools as staff click through them: scheduling to the minute, a mistyped time
-refused, a history without a flood of autosaves, a compare view that names blocks, and the
-launch checklist on a moderator's dashboard."""
+refused, a history without a flood of autosaves, a compare view that names blocks, the
+launch checklist on a moderator's dashboard, and a translated title too long for a title refused
+in the translation editor with the reason."""
 
 import json
 import re
 
 import pytest
 from playwright.sync_api import expect
+from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
+from wagtail.models import Locale, Page
+
+from about.models import AboutPage
 from home.models import SiteSettings
 from news.models import NewsPage
 from psgsite.roles import EDITORS, MODERATORS, set_up_roles
@@ -176,3 +181,36 @@ def test_a_moderator_works_through_the_launch_checklist(staff, browser):
     with moderator.expect_navigation():
         checklist.get_by_role("link", name="Review and publish the privacy notice").click()
     expect(moderator.locator("#id_title")).to_have_value("Privacy notice")
+
+
+def test_a_translated_title_too_long_for_a_title_is_refused_with_the_reason(staff, browser):
+    """In wagtail-localize's translation editor, which saves each string as it is typed."""
+    english = AboutPage(title="Annual reports", slug="annual-reports", summary="Reports.")
+    AboutPage.objects.get(slug="about-us").add_child(instance=english)
+    english.save_revision().publish()
+    source, _ = TranslationSource.get_or_create_from_instance(english)
+    translation = Translation.objects.create(
+        source=source, target_locale=Locale.objects.get(language_code="es")
+    )
+    translation.save_target(publish=False)
+    spanish = english.get_translation(translation.target_locale)
+
+    editor = log_in(browser, staff, "edna")
+    editor.goto(f"{staff.url}/admin/pages/{spanish.pk}/edit/")
+    # The title's field: its name, the English and the Spanish.
+    title = editor.locator("li").filter(has=editor.get_by_text("Title", exact=True))
+    for words, shown in [
+        ("informes " * 30, "Not saved: the title can have at most 255 characters"),
+        ("Informes anuales", "Translated manually"),
+    ]:
+        title.get_by_role("button", name=re.compile("^(Translate|Edit)$")).click()
+        title.locator("textarea").fill(words)
+        title.get_by_role("button", name="Save").click()
+        expect(title).to_contain_text(shown)
+        if shown.startswith("Not saved"):
+            expect(title).not_to_contain_text("Server error")
+            # What was typed stays, to be shortened; the page is as it was.
+            expect(title).to_contain_text(words.strip())
+            assert Page.objects.get(pk=spanish.pk).draft_title == "Annual reports"
+            assert not StringTranslation.objects.filter(locale=translation.target_locale)
+    assert Page.objects.get(pk=spanish.pk).draft_title == "Informes anuales"

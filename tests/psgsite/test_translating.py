@@ -7,6 +7,9 @@ import json
 import urllib.parse
 
 import time_machine
+from wagtail_localize.models import StringTranslation
+
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from wagtail.models import Locale, Page, PageLogEntry, WorkflowState
 from wagtail.test.utils import WagtailTestUtils
@@ -384,3 +387,47 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
             f"(tiene {len(slug)}).",
         )
         self.assertEqual(stored(), before)
+
+    def test_a_translation_too_long_for_its_field_is_refused_and_nothing_is_stored(self):
+        """The translation editor saves each string as it is typed; one that its field cannot
+        hold (a page's title and slug have at most 255 characters) is refused with the reason,
+        which the editor shows by the string, and neither the translation nor the page changes,
+        on PostgreSQL (which would refuse the title) as on SQLite (which would keep it)."""
+        self.client.force_login(self.editor)
+        translation = self.translate()
+        editor_page = self.write(translation)
+        props = json.loads(editor_page.select_one(".js-translation-editor")["data-props"])
+        edit_urls = {
+            segment["contentPath"]: segment["editUrl"]
+            for segment in props["segments"]
+            if segment["type"] == "string"
+        }
+        stored = lambda: (  # noqa: E731
+            list(StringTranslation.objects.filter(locale=self.spanish).order_by("pk").values()),
+            Page.objects.filter(pk=translation.pk).values().get(),
+        )
+        before = stored()
+        for field, label in [("title", "title"), ("slug", "slug")]:
+            with self.subTest(field=field):
+                # The editor sends each string as a form, as the translation editor does.
+                response = self.client.put(
+                    edit_urls[field],
+                    encode_multipart(BOUNDARY, {"value": "informes " * 30}),
+                    content_type=MULTIPART_CONTENT,
+                )
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(
+                    response.json()["error"],
+                    f"Not saved: the {label} can have at most 255 characters, "
+                    "and this translation has 270.",
+                )
+                self.assertEqual(stored(), before)
+
+        # Without the string there is nothing to save.
+        response = self.client.put(edit_urls["title"], "", content_type=MULTIPART_CONTENT)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(stored(), before)
+
+        # One that fits is saved as before, up to the field's limit.
+        self.write(translation, {"title": "x" * 255})
+        self.assertEqual(Page.objects.get(pk=translation.pk).draft_title, "x" * 255)
