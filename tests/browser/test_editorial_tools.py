@@ -112,7 +112,8 @@ def type_in_the_editor(page, site, story, words):
     expect(text).to_contain_text(words.strip())
     # An autosave sent after the summary alone may come back while the body is being typed:
     # the draft is waited for until it holds both, or leaving would lose the body's words.
-    assert wait_until(lambda: draft_holds(story, words.strip()))
+    # The bound is generous: on a busy machine the editor's saves queue behind the other tests.
+    assert wait_until(lambda: draft_holds(story, words.strip()), timeout=90)
     indicator = page.locator("#w-autosave-indicator")
     expect(indicator.get_by_text("Saved", exact=True)).to_be_visible()
 
