@@ -105,17 +105,24 @@ def type_in_the_editor(page, site, story, words):
     summary = page.locator("#id_summary")
     summary.press("End")
     summary.press_sequentially(words)
+    # The person pauses: the editor saves the summary before the body is typed. Typed while
+    # that save was on its way (on a busy machine), the body's words were not saved after it.
+    assert wait_until(lambda: summary_holds(story, words.strip()), timeout=90)
     text = page.locator("[data-contentpath='body'] [contenteditable=true]").first
     text.click()
     page.keyboard.press("End")
     page.keyboard.type(words)
     expect(text).to_contain_text(words.strip())
-    # An autosave sent after the summary alone may come back while the body is being typed:
-    # the draft is waited for until it holds both, or leaving would lose the body's words.
-    # The bound is generous: on a busy machine the editor's saves queue behind the other tests.
+    # The draft is waited for until it holds both, or leaving would lose the body's words. The
+    # bound is generous: on a busy machine the editor's saves queue behind the other tests.
     assert wait_until(lambda: draft_holds(story, words.strip()), timeout=90)
     indicator = page.locator("#w-autosave-indicator")
     expect(indicator.get_by_text("Saved", exact=True)).to_be_visible()
+
+
+def summary_holds(story, words):
+    """Whether the page's latest draft has the words in its summary."""
+    return words in NewsPage.objects.get(pk=story.pk).get_latest_revision().content["summary"]
 
 
 def draft_holds(story, words):
