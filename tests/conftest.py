@@ -20,6 +20,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from home.visibility import forget_kept
+from tests import content_snapshot
 from tests.factories import HomePageFactory, NewsIndexPageFactory
 
 # What runs as production runs it (gunicorn under the production settings) and what a browser
@@ -55,9 +56,16 @@ def in_english():
 
 
 def load_site_content():
-    """The organisation's real content, as `make run` loads it; returns the command's output."""
-    out = io.StringIO()
+    """The organisation's real content, as `make run` loads it; returns the command's output.
+    After the first time in a test process, a copy of what it made (tests/content_snapshot.py)."""
     wagtail_root()
+    return content_snapshot.load(run_load_site_content)
+
+
+def run_load_site_content():
+    """The command itself, every time: for its own tests."""
+    wagtail_root()
+    out = io.StringIO()
     call_command("load_site_content", stdout=out)
     return out.getvalue()
 

@@ -4,6 +4,7 @@ with its real date."""
 import datetime
 import json
 
+from django.db import transaction
 from django.test import TestCase
 from django.utils.html import escape
 
@@ -15,7 +16,8 @@ from home.models import HomePage, SiteSettings
 from membership.models import InterestRegistration, JoinPage, MembershipApplication
 from news.models import EventPage, NewsIndexPage, NewsPage, Topic
 from psgsite.management.commands.load_site_content import CONTENT_FILE
-from tests.conftest import load_site_content
+from tests import content_snapshot
+from tests.conftest import load_site_content, run_load_site_content
 from tests.factories import MembershipTypeFactory
 from tests.forms import form_data
 from tests.membership.conftest import application_data, started_token_ago
@@ -78,7 +80,7 @@ SEED_ABOUT = [
 class LoadedContentTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.output = load_site_content()
+        cls.output = run_load_site_content()
         cls.home = HomePage.objects.get(slug="home")
 
     def test_the_home_page_is_the_root_of_the_default_site(self):
@@ -179,14 +181,14 @@ class LoadedContentTests(TestCase):
 
 class ReloadingTests(TestCase):
     def test_loading_again_duplicates_nothing_and_keeps_editors_changes(self):
-        load_site_content()
+        run_load_site_content()
         count = Page.objects.count()
         page = NewsPage.objects.get(slug="minas-conga-referendum-plans-disputed")
         page.title = "Conga referendum: an editor's new headline"
         page.save_revision().publish()
         revisions = page.revisions.count()
 
-        output = load_site_content()
+        output = run_load_site_content()
 
         self.assertIn("0 pages created, 18 already there and kept", output)
         self.assertEqual(Page.objects.count(), count)
@@ -196,9 +198,9 @@ class ReloadingTests(TestCase):
         self.assertEqual(HomePage.objects.get(slug="home").teasers.count(), 2)
 
     def test_a_deleted_page_comes_back_but_nothing_else_changes(self):
-        load_site_content()
+        run_load_site_content()
         NewsPage.objects.get(slug="trade-agreement-risks-human-rights").delete()
-        output = load_site_content()
+        output = run_load_site_content()
         self.assertIn("1 pages created, 17 already there", output)
         self.assertEqual(
             NewsPage.objects.filter(slug="trade-agreement-risks-human-rights").count(), 1
@@ -229,7 +231,7 @@ def soup(response):
 class SpanishContentTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        load_site_content()
+        run_load_site_content()
         cls.spanish = Locale.objects.get(language_code="es")
 
     def test_each_spanish_page_translates_its_english_page_and_answers_in_spanish(self):
@@ -264,7 +266,7 @@ class SpanishContentTests(TestCase):
         self.assertEqual(Topic.objects.get(name="Mining").name_es, "Minería")
         Topic.objects.filter(name="Mining").update(name_es="Minas")
         Topic.objects.filter(name="Trade").update(name_es="")
-        self.assertIn("In Spanish: 1 topics named.", load_site_content())
+        self.assertIn("In Spanish: 1 topics named.", run_load_site_content())
         self.assertEqual(Topic.objects.get(name="Mining").name_es, "Minas")
         self.assertEqual(Topic.objects.get(name="Trade").name_es, "Comercio")
 
@@ -378,14 +380,14 @@ class SpanishContentTests(TestCase):
 
 class SpanishReloadingTests(TestCase):
     def test_loading_again_changes_no_spanish_page(self):
-        load_site_content()
+        run_load_site_content()
         about = AboutPage.objects.get(slug="sobre-nosotros")
         about.title = "Quiénes somos"
         about.save_revision().publish()
         revisions = about.revisions.count()
         count = Page.objects.count()
 
-        output = load_site_content()
+        output = run_load_site_content()
 
         self.assertIn("In Spanish: the site has Spanish pages already", output)
         self.assertEqual(Page.objects.count(), count)
@@ -394,8 +396,33 @@ class SpanishReloadingTests(TestCase):
         self.assertEqual((about.title, about.revisions.count()), ("Quiénes somos", revisions))
 
     def test_a_site_with_spanish_pages_is_left_alone(self):
-        load_site_content()
+        run_load_site_content()
         AboutPage.objects.get(slug="resena-historica").delete()
-        load_site_content()
+        run_load_site_content()
         self.assertFalse(AboutPage.objects.filter(slug="resena-historica").exists())
         self.assertEqual(self.client.get("/es/sobre-nosotros/resena-historica/").status_code, 404)
+
+
+class SuiteCopyTests(TestCase):
+    """The rest of the suite loads the content from a copy of what the command made
+    (tests/content_snapshot.py): the copy must put back every row as the command left it."""
+
+    def test_the_copy_puts_back_every_row_the_command_made(self):
+        content_snapshot.forget()
+        with transaction.atomic():
+            output = load_site_content()  # the command, which leaves its copy
+            made = rows_of_every_table()
+            transaction.set_rollback(True)
+        self.assertFalse(HomePage.objects.exists())
+
+        self.assertEqual(load_site_content(), output)  # from the copy
+        self.assertEqual(rows_of_every_table(), made)
+        self.assertEqual(self.client.get("/news/").status_code, 200)
+
+
+def rows_of_every_table():
+    """{table: its rows}, in an order of their own: a table put back may list them differently."""
+    return {
+        table: sorted(json.loads(rows), key=lambda row: json.dumps(row, sort_keys=True))
+        for table, rows in content_snapshot.read_all().items()
+    }
