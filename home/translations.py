@@ -134,14 +134,20 @@ def set_translations(page, pages):
     ]
 
 
-def translations(page):
-    """The page's live, public translations in other languages."""
+def translations(page, request=None):
+    """The page's live, public translations in other languages; given the request, only those
+    that a site of it has an address for (a page outside every site's tree has none)."""
     if getattr(page, "live_translations", None) is None:
         if hasattr(page, "content_language"):  # read by with_translations
             page.live_translations = _annotated(page)
         else:  # not read by its address, nor in the sitemap: a preview
             set_translations(page, page.get_translations().live().select_related("locale"))
-    return [translation for translation in page.live_translations if is_public(translation.page)]
+    return [
+        translation
+        for translation in page.live_translations
+        if is_public(translation.page)
+        and (request is None or translation.page.get_url(request) is not None)
+    ]
 
 
 def _annotated(page):
@@ -165,7 +171,7 @@ def alternates(page, request, subpath=""):
     """[{"lang_code", "location"}] of the page (at subpath below it, a routable page's) in every
     language it is live and public in (and has the subpath in), the default language's also as
     "x-default"; empty where it is in one language only."""
-    others = translations(page)
+    others = translations(page, request)
     if subpath:
         others = [t for t in others if page.subpath_in_translation(t, subpath) == subpath]
     if not others:

@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from .files import favicon, media
 from .passwords import document_password, page_password
-from .translated_strings import edit_string_translation
+from .translated_strings import edit_string_translation, upload_pofile
 from .views import health, robots_txt, search, sitemap_index, sitemap_section
 
 urlpatterns = [
@@ -17,12 +17,13 @@ urlpatterns = [
     path("robots.txt", robots_txt),
     path("favicon.ico", favicon),
     path("health/", health, name="health"),
-    # wagtail-localize's saving of a translated string, refusing one too long for its field;
-    # before the admin's own at the same address.
+    # wagtail-localize's saving of a translated string and upload of a PO file, refusing a
+    # string too long for its field; before the admin's own at the same addresses.
     path(
         "admin/localize/translate/<int:translation_id>/strings/<int:string_segment_id>/edit/",
         edit_string_translation,
     ),
+    path("admin/localize/translate/<int:translation_id>/pofile/upload/", upload_pofile),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's password forms of private pages and documents, with a limit on wrong tries;
     # before Wagtail's own at the same addresses.

@@ -36,7 +36,7 @@ def page_languages(context):
     if subpath == request.path:
         subpath = ""
     links = []
-    for translation in translations(page):
+    for translation in translations(page, request):
         there = page.subpath_in_translation(translation, subpath) if subpath else ""
         links.append(
             {

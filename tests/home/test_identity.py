@@ -139,7 +139,7 @@ def test_without_a_logo_the_header_shows_a_text_mark_and_the_name(client, conten
         pytest.param(None, id="svg"),
     ],
 )
-def test_with_a_logo_the_header_shows_it_beside_the_name(client, admin_client, content, upload):
+def test_with_a_logo_the_header_shows_it_beside_the_name(content, client, admin_client, upload):
     if upload is None:
         response = admin_client.post(
             "/admin/images/add/",

@@ -15,6 +15,7 @@ from news.models import Topic
 from tests.conftest import in_spanish
 from tests.factories import (
     AboutPageFactory,
+    HomePageFactory,
     JoinPageFactory,
     NewsIndexPageFactory,
     NewsPageFactory,
@@ -97,6 +98,17 @@ def test_a_draft_or_private_translation_is_not_offered(client, about):
     spanish.save_revision().publish()
     assert switcher(read(client, "/about/")) != []
     PageViewRestriction.objects.create(page=spanish, restriction_type="login")
+    html = read(client, "/about/")
+    assert switcher(html) == []
+    assert alternates(html) == {}
+
+
+def test_a_translation_no_site_has_an_address_for_is_not_offered(client, about, home):
+    """A Spanish page moved out of the site's tree (under a Spanish home page kept in the
+    tree that no site has for its root) has no address to link to."""
+    spanish = about.get_translations().get()
+    elsewhere = HomePageFactory(parent=home.get_parent(), slug="archivo", locale=spanish.locale)
+    spanish.move(elsewhere, pos="last-child")
     html = read(client, "/about/")
     assert switcher(html) == []
     assert alternates(html) == {}

@@ -12,6 +12,7 @@ from wagtail_localize.models import StringTranslation, Translation
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.utils.html import escape
 
 from wagtail.models import Locale, Page, PageLogEntry, WorkflowState
 from wagtail.test.utils import WagtailTestUtils
@@ -368,10 +369,14 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
         edit_url = f"/admin/pages/{translation.pk}/edit/"
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(edit_url, {"action": "publish"})
-        # The translation editor refuses a slug that long as it is typed; one imported from a
-        # PO file (translated offline) reaches the draft.
+        # The translation editor and a PO file's upload refuse a slug that long; one stored
+        # before they did, or by a tool writing wagtail-localize's strings, reaches the draft.
         slug = "-".join(["informes-anuales-del-peru-support-group"] * 7)
-        self.upload_po(translation, {"slug": slug})
+        StringTranslation.objects.filter(
+            locale=self.spanish,
+            context__path="slug",
+            context__object_id=translation.translation_key,
+        ).update(data=slug)
         url = "/es/sobre-nosotros/informes-anuales/"
         stored = lambda: (  # noqa: E731
             translation.revisions.count(),
@@ -457,3 +462,81 @@ class TranslatingTests(EditorialTestCase, WagtailTestUtils):
         # One that fits is saved as before, up to the field's limit.
         self.write(translation, {"title": "x" * 255})
         self.assertEqual(Page.objects.get(pk=translation.pk).draft_title, "x" * 255)
+
+    def test_a_po_file_the_translation_cannot_take_is_refused_and_nothing_is_imported(self):
+        """A translator may download a translation's PO file, translate it offline and upload
+        it. A file that cannot be imported whole is refused with the reason, back in the
+        translation editor, and nothing of it is imported; one that can is imported."""
+        self.client.force_login(self.editor)
+        translation = self.translate()
+        self.write(translation)
+        localize = Translation.objects.get(
+            source__object_id=translation.translation_key, target_locale=self.spanish
+        )
+        address = f"/admin/localize/translate/{localize.pk}/pofile/"
+        edit_url = f"/admin/pages/{translation.pk}/edit/"
+        downloaded = self.client.get(address + "download/").content.decode()
+
+        def po_file(metadata=True, **fields):
+            po = polib.pofile(downloaded)
+            for entry in po:
+                entry.msgstr = fields.get(entry.msgctxt, entry.msgstr)
+            if not metadata:
+                del po.metadata["X-WagtailLocalize-TranslationID"]
+            return SimpleUploadedFile("traduccion.po", str(po).encode(), "text/x-gettext")
+
+        stored = lambda: (  # noqa: E731
+            list(StringTranslation.objects.filter(locale=self.spanish).order_by("pk").values()),
+            Page.objects.filter(pk=translation.pk).values_list("title", "draft_title").get(),
+            translation.revisions.count(),
+        )
+        before = stored()
+        long_title = "informes " * 30
+        for case, file, reason in [
+            ("no file", None, "No file was uploaded: choose the PO file to upload."),
+            (
+                "not a PO file",
+                SimpleUploadedFile("notas.po", b"These are my notes.\n", "text/x-gettext"),
+                "Please upload a valid PO file.",
+            ),
+            (
+                "not text",
+                SimpleUploadedFile("foto.po", b"\xff\xd8\xff\xe0 JFIF", "text/x-gettext"),
+                "Please upload a valid PO file.",
+            ),
+            (
+                "no translation named",
+                po_file(metadata=False, summary="Otro resumen."),
+                "This PO file names no translation: upload the PO file downloaded from this "
+                "translation, with its translations written in.",
+            ),
+            (
+                "a title too long",
+                po_file(title=long_title, summary="Otro resumen."),
+                "Nothing was imported: in the PO file, the title has 270 characters, and it "
+                "can have at most 255.",
+            ),
+        ]:
+            with self.subTest(case):
+                data = {"next": edit_url} if file is None else {"file": file, "next": edit_url}
+                response = self.client.post(address + "upload/", data, follow=True)
+                self.assertEqual(response.redirect_chain, [(edit_url, 302)])
+                self.assertContains(response, escape(reason))
+                self.assertEqual(stored(), before)
+
+        # Only a POST uploads; a visitor who is not logged in is asked to.
+        self.assertEqual(self.client.get(address + "upload/").status_code, 405)
+        self.client.logout()
+        response = self.client.post(address + "upload/", {"file": po_file(summary="Otro.")})
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith("/admin/login/"))
+        self.assertEqual(stored(), before)
+
+        # A file that fits is imported, up to the field's limit.
+        self.client.force_login(self.editor)
+        self.upload_po(translation, {"title": "x" * 255, "summary": "Otro resumen."})
+        self.assertEqual(Page.objects.get(pk=translation.pk).draft_title, "x" * 255)
+        self.assertIn(
+            "Otro resumen.",
+            StringTranslation.objects.filter(locale=self.spanish).values_list("data", flat=True),
+        )
