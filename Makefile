@@ -29,40 +29,31 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed check-services lint audit test-databases
 
 # Both suites run side by side, each on a test database of its own, their output kept apart and
-# shown in turn when all are done. They go in parts, so that the runs share the machine's cores
-# to the end rather than one running alone at the last: on SQLite, tests/psgsite and the rest; on
-# PostgreSQL, which alone runs the browser and the site's own processes (PROCESS_TESTS: gunicorn,
-# the scheduler, PostgreSQL and Redis stopped and started), those, then tests/psgsite with the
-# browser, then the rest.
+# shown in turn when all are done. Each goes in two halves (tests/psgsite and the rest), so that
+# four runs share the machine's cores to the end rather than one running alone at the last.
 SITE_TESTS := tests/psgsite
-BROWSER_TESTS := tests/browser
-PROCESS_TESTS := $(addprefix tests/psgsite/,test_admin_screens.py test_production.py \
-	test_chaos.py test_cache_outage.py test_backup.py test_scale_out.py test_page_cache.py \
-	test_page_cache_coalescing.py test_frontend_cache.py test_scheduler.py)
 test-databases: $(VENV)/.installed
 	@echo "==> Tests on SQLite and on PostgreSQL ($(PG_URL)), side by side"
 	@mkdir -p .local
-	@run() { log=.local/test-$$1.log; shift; $(MAKE) --no-print-directory "$$@" > $$log 2>&1; }; \
-	run sqlite-site test-sqlite PYTEST_ARGS="$(SITE_TESTS)" & sqlite_site=$$!; \
-	run sqlite test-sqlite PYTEST_ARGS="--ignore=$(SITE_TESTS)" & sqlite=$$!; \
-	run postgres-processes test-postgres PYTEST_ARGS="$(PROCESS_TESTS)" & processes=$$!; \
-	run postgres-site test-postgres \
-		PYTEST_ARGS="$(SITE_TESTS) $(BROWSER_TESTS) $(addprefix --ignore=,$(PROCESS_TESTS))" \
-		& postgres_site=$$!; \
-	run postgres test-postgres PYTEST_ARGS="--ignore=$(SITE_TESTS) --ignore=$(BROWSER_TESTS)"; \
-	postgres=$$?; \
+	@$(MAKE) --no-print-directory test-sqlite PYTEST_ARGS="$(SITE_TESTS)" \
+		> .local/test-sqlite-site.log 2>&1 & sqlite_site=$$!; \
+	$(MAKE) --no-print-directory test-sqlite PYTEST_ARGS="--ignore=$(SITE_TESTS)" \
+		> .local/test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="$(SITE_TESTS)" \
+		> .local/test-postgres-site.log 2>&1 & postgres_site=$$!; \
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="--ignore=$(SITE_TESTS)" \
+		> .local/test-postgres.log 2>&1; postgres=$$?; \
 	wait $$sqlite_site; sqlite_site=$$?; wait $$sqlite; sqlite=$$?; \
-	wait $$processes; processes=$$?; wait $$postgres_site; postgres_site=$$?; \
-	cat .local/test-sqlite-site.log .local/test-sqlite.log .local/test-postgres-processes.log \
+	wait $$postgres_site; postgres_site=$$?; \
+	cat .local/test-sqlite-site.log .local/test-sqlite.log \
 		.local/test-postgres-site.log .local/test-postgres.log; \
 	summary() { grep -E '^=+ .*(passed|failed|error)' $$1 | tail -n 1; }; \
 	echo "==> SQLite, $(SITE_TESTS): $$(summary .local/test-sqlite-site.log)"; \
 	echo "==> SQLite, the rest: $$(summary .local/test-sqlite.log)"; \
-	echo "==> PostgreSQL, the site's own processes: $$(summary .local/test-postgres-processes.log)"; \
-	echo "==> PostgreSQL, $(SITE_TESTS) and $(BROWSER_TESTS): $$(summary .local/test-postgres-site.log)"; \
+	echo "==> PostgreSQL, $(SITE_TESTS): $$(summary .local/test-postgres-site.log)"; \
 	echo "==> PostgreSQL, the rest: $$(summary .local/test-postgres.log)"; \
-	[ $$sqlite_site -eq 0 ] && [ $$sqlite -eq 0 ] && [ $$processes -eq 0 ] \
-		&& [ $$postgres_site -eq 0 ] && [ $$postgres -eq 0 ]
+	[ $$sqlite_site -eq 0 ] && [ $$sqlite -eq 0 ] && [ $$postgres_site -eq 0 ] \
+		&& [ $$postgres -eq 0 ]
 
 lint: $(VENV)/.installed
 	@echo "==> Lint and checks"
