@@ -20,7 +20,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from home.visibility import forget_kept
-from tests import content_snapshot
+from tests import content_snapshot, migrated_database
 from tests.factories import HomePageFactory, NewsIndexPageFactory
 
 # What runs as production runs it (gunicorn under the production settings) and what a browser
@@ -37,6 +37,25 @@ def pytest_collection_modifyitems(config, items):
         fixtures = getattr(item, "fixturenames", ())
         if item.get_closest_marker("browser") or "start_production_server" in fixtures:
             item.add_marker(pytest.mark.skip(reason=PRODUCTION_ONLY))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """pytest-django's test database, started from a copy of a migrated one
+    (tests/migrated_database.py) rather than migrated anew by each run."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    test_name = settings.DATABASES["default"]["TEST"]["NAME"]
+    with django_db_blocker.unblock():
+        migrated_database.drop(test_name)
+        migrated_database.copy_to(test_name)
+        # Django finds the copy there and applies what migrations it lacks: none.
+        databases = setup_databases(
+            verbosity=0, interactive=False, keepdb=True, serialized_aliases=set()
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

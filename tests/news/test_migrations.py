@@ -10,25 +10,24 @@ import pytest
 
 from django.conf import settings
 
+from tests import migrated_database
 from tests.news.migration_check import BEFORE  # noqa: F401  (the script the process runs)
 
 
 @pytest.fixture
 def database_url(tmp_path):
+    """A database of the test's own, with every migration applied (tests/migrated_database.py)."""
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        path = tmp_path / "migrations.sqlite3"
+        migrated_database.copy_to(str(path))
+        yield f"sqlite:///{path}"
         return
-    import psycopg
-
     name = f"{database['TEST']['NAME']}_migrations"
-    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{server}/{name}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    migrated_database.drop(name)
+    migrated_database.copy_to(name)
+    yield f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}/{name}"
+    migrated_database.drop(name)
 
 
 def test_topics_and_briefings_keep_their_ids_links_numbers_and_addresses(database_url):
