@@ -19,7 +19,7 @@ from tests.factories import (
 )
 
 # Every kind of item in turn, so that five items hold one of each and every page of a listing
-# holds them all; past events come twice, so that fifty items give two pages of them.
+# holds them all; past events come twice, so that thirty-six items give two pages of them.
 KINDS = ("news", "briefing", "past event", "upcoming event", "unconfirmed event", "past event")
 # A topic every item carries, so that its listing pages as deep as the news index.
 SHARED_TOPIC = "Human rights"
