@@ -2,12 +2,12 @@
 run, and the databases of tests of their own (tests/news/test_migrations.py).
 
 Migrating an empty database takes some thirty seconds of CPU on a two-core machine, and `make
-test` starts two runs on each database. The first run that needs it migrates a database of its
-own, by `manage.py migrate` as a deploy does, under a lock that the others wait on; every run
-then starts from a copy. The copy is kept under a hash of the migration files of every app
-installed, so that a changed or added migration, of the site's or of a dependency, makes a new
-one: on PostgreSQL a database beside the test databases (the older ones are dropped), on SQLite a
-file in .local/."""
+test` starts six test runs on the two databases. The first run that needs it migrates a database
+of its own, by `manage.py migrate` as a deploy does, under a lock that the others wait on; every
+run then starts from a copy. The copy is kept under a hash of the migration files of every app
+installed and of Django's version, so that a changed or added migration, of the site's or of a
+dependency, makes a new one: on PostgreSQL a database beside the test databases (the older ones
+are dropped), on SQLite a file in .local/."""
 
 import contextlib
 import fcntl
@@ -19,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import django
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
@@ -48,10 +49,10 @@ def drop(name):
 
 
 def _fingerprint():
-    """A hash of the migration files of every installed app. The files are read, not imported:
-    some query the database as they are imported, which would open a connection to the wrong
-    one."""
-    digest = hashlib.sha256()
+    """A hash of the migration files of every installed app, and of Django's version. The files
+    are read, not imported: some query the database as they are imported, which would open a
+    connection to the wrong one."""
+    digest = hashlib.sha256(django.get_version().encode())  # which writes the schema
     for app in apps.get_app_configs():
         module, _ = MigrationLoader.migrations_module(app.label)
         spec = importlib.util.find_spec(module) if module else None
