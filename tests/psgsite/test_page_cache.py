@@ -40,7 +40,15 @@ LONDON = ZoneInfo("Europe/London")
 REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/8", "postgresql": "redis://127.0.0.1:6379/9"}
 
 
-@pytest.fixture(params=["local memory", "redis"])
+# Each kind of cache with the database it runs beside: SQLite's suite with the process's memory,
+# as a single server such as `make run` keeps it, and PostgreSQL's with Redis, as production's app
+# servers share it. What the cache does is the same on either database, and what commits a change
+# the same with either cache, so each pair once covers each kind of either (a single production
+# server, on PostgreSQL without Redis, keeps its pages in memory as SQLite's suite tests it).
+CACHES_WITH = {"sqlite": ["local memory"], "postgresql": ["redis"]}
+
+
+@pytest.fixture(params=CACHES_WITH[connection.vendor])
 def cache_on(request, settings, transactional_db):
     """The page cache turned on, in this process's memory as on a single server, or in Redis
     as app servers share it, with what pages read once a generation (home/visibility.py): every
