@@ -34,9 +34,13 @@ test: $(VENV)/.installed check-services lint audit test-databases
 # done (PostgreSQL's share is the larger: the production stack and the browser are tested on it
 # alone), and the rest of PostgreSQL's in two more.
 SITE_TESTS := tests/psgsite
-# The parts of PostgreSQL's tests that follow SQLite's halves.
+# The parts of PostgreSQL's tests that follow SQLite's halves, and a part of tests/psgsite that
+# goes with the rest of PostgreSQL's, so that its four runs take about as long.
 PG_AFTER_SITE := tests/psgsite/test_admin_screens.py
 PG_AFTER_REST := tests/browser
+PG_SITE_WITH_REST := tests/psgsite/test_chaos.py
+PG_REST_IGNORES := $(filter-out $(PG_SITE_WITH_REST),$(wildcard $(SITE_TESTS)/test_*.py)) \
+	$(PG_AFTER_REST)
 RUNS := sqlite-site sqlite postgres-after-site postgres-after-rest postgres-site postgres
 test-databases: $(VENV)/.installed
 	@echo "==> Tests on SQLite and on PostgreSQL ($(PG_URL)), side by side"
@@ -49,16 +53,19 @@ test-databases: $(VENV)/.installed
 	  run postgres-after-rest test-postgres PYTEST_ARGS="$(PG_AFTER_REST)"; \
 	  echo $$? > .local/test-postgres-after-rest.rc; } & \
 	{ run postgres-site test-postgres \
-		PYTEST_ARGS="$(SITE_TESTS) $(PG_AFTER_SITE:%=--ignore=%)"; \
+		PYTEST_ARGS="$(SITE_TESTS) $(addprefix --ignore=,$(PG_AFTER_SITE) $(PG_SITE_WITH_REST))"; \
 	  echo $$? > .local/test-postgres-site.rc; } & \
-	run postgres test-postgres PYTEST_ARGS="--ignore=$(SITE_TESTS) --ignore=$(PG_AFTER_REST)"; \
+	run postgres test-postgres PYTEST_ARGS="$(addprefix --ignore=,$(PG_REST_IGNORES))"; \
 	echo $$? > .local/test-postgres.rc; wait; \
-	failed=0; for name in $(RUNS); do cat .local/test-$$name.log; done; \
-	for name in $(RUNS); do \
-		summary=$$(grep -E '^=+ .*(passed|failed|error|no tests ran)' .local/test-$$name.log | tail -n 1); \
-		echo "$$(head -n 1 .local/test-$$name.log): $$summary"; \
-		[ "$$(cat .local/test-$$name.rc)" = 0 ] || failed=1; \
-	done; \
+	for name in $(RUNS); do cat .local/test-$$name.log; done; \
+	summary() { grep -E '^=+ .*(passed|failed|error|no tests ran)' .local/test-$$1.log | tail -n 1; }; \
+	echo "==> SQLite, $(SITE_TESTS): $$(summary sqlite-site)"; \
+	echo "==> SQLite, the rest: $$(summary sqlite)"; \
+	echo "==> PostgreSQL, $(SITE_TESTS) but for those below: $$(summary postgres-site)"; \
+	echo "==> PostgreSQL, $(PG_AFTER_SITE): $$(summary postgres-after-site)"; \
+	echo "==> PostgreSQL, $(PG_AFTER_REST): $$(summary postgres-after-rest)"; \
+	echo "==> PostgreSQL, the rest and $(PG_SITE_WITH_REST): $$(summary postgres)"; \
+	failed=0; for name in $(RUNS); do [ "$$(cat .local/test-$$name.rc)" = 0 ] || failed=1; done; \
 	exit $$failed
 
 lint: $(VENV)/.installed
