@@ -28,45 +28,32 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed check-services lint audit test-databases
 
-# Both suites run side by side, each test run on a test database of its own, their output kept
-# apart and shown in turn when all are done. Four runs at once keep the machine's cores busy to
-# the end: SQLite's tests in two halves, each of which goes on to a part of PostgreSQL's when it is
-# done (PostgreSQL's share is the larger: the production stack and the browser are tested on it
-# alone), and the rest of PostgreSQL's in two more.
+# Both suites run side by side, each on a test database of its own, their output kept apart and
+# shown in turn when all are done. Each goes in two halves (tests/psgsite and the rest), so that
+# four runs share the machine's cores to the end rather than one running alone at the last.
 SITE_TESTS := tests/psgsite
-# The parts of PostgreSQL's tests that follow SQLite's halves, and a part of tests/psgsite that
-# goes with the rest of PostgreSQL's, so that its four runs take about as long.
-PG_AFTER_SITE := tests/psgsite/test_admin_screens.py
-PG_AFTER_REST := tests/browser
-PG_SITE_WITH_REST := tests/psgsite/test_chaos.py
-PG_REST_IGNORES := $(filter-out $(PG_SITE_WITH_REST),$(wildcard $(SITE_TESTS)/test_*.py)) \
-	$(PG_AFTER_REST)
-RUNS := sqlite-site sqlite postgres-after-site postgres-after-rest postgres-site postgres
 test-databases: $(VENV)/.installed
 	@echo "==> Tests on SQLite and on PostgreSQL ($(PG_URL)), side by side"
-	@mkdir -p .local && rm -f .local/test-*.rc
-	@run() { log=.local/test-$$1.log; shift; $(MAKE) --no-print-directory "$$@" >$$log 2>&1; }; \
-	{ run sqlite-site test-sqlite PYTEST_ARGS="$(SITE_TESTS)"; echo $$? > .local/test-sqlite-site.rc; \
-	  run postgres-after-site test-postgres PYTEST_ARGS="$(PG_AFTER_SITE)"; \
-	  echo $$? > .local/test-postgres-after-site.rc; } & \
-	{ run sqlite test-sqlite PYTEST_ARGS="--ignore=$(SITE_TESTS)"; echo $$? > .local/test-sqlite.rc; \
-	  run postgres-after-rest test-postgres PYTEST_ARGS="$(PG_AFTER_REST)"; \
-	  echo $$? > .local/test-postgres-after-rest.rc; } & \
-	{ run postgres-site test-postgres \
-		PYTEST_ARGS="$(SITE_TESTS) $(addprefix --ignore=,$(PG_AFTER_SITE) $(PG_SITE_WITH_REST))"; \
-	  echo $$? > .local/test-postgres-site.rc; } & \
-	run postgres test-postgres PYTEST_ARGS="$(addprefix --ignore=,$(PG_REST_IGNORES))"; \
-	echo $$? > .local/test-postgres.rc; wait; \
-	for name in $(RUNS); do cat .local/test-$$name.log; done; \
-	summary() { grep -E '^=+ .*(passed|failed|error|no tests ran)' .local/test-$$1.log | tail -n 1; }; \
-	echo "==> SQLite, $(SITE_TESTS): $$(summary sqlite-site)"; \
-	echo "==> SQLite, the rest: $$(summary sqlite)"; \
-	echo "==> PostgreSQL, $(SITE_TESTS) but for those below: $$(summary postgres-site)"; \
-	echo "==> PostgreSQL, $(PG_AFTER_SITE): $$(summary postgres-after-site)"; \
-	echo "==> PostgreSQL, $(PG_AFTER_REST): $$(summary postgres-after-rest)"; \
-	echo "==> PostgreSQL, the rest and $(PG_SITE_WITH_REST): $$(summary postgres)"; \
-	failed=0; for name in $(RUNS); do [ "$$(cat .local/test-$$name.rc)" = 0 ] || failed=1; done; \
-	exit $$failed
+	@mkdir -p .local
+	@$(MAKE) --no-print-directory test-sqlite PYTEST_ARGS="$(SITE_TESTS)" \
+		> .local/test-sqlite-site.log 2>&1 & sqlite_site=$$!; \
+	$(MAKE) --no-print-directory test-sqlite PYTEST_ARGS="--ignore=$(SITE_TESTS)" \
+		> .local/test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="$(SITE_TESTS)" \
+		> .local/test-postgres-site.log 2>&1 & postgres_site=$$!; \
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="--ignore=$(SITE_TESTS)" \
+		> .local/test-postgres.log 2>&1; postgres=$$?; \
+	wait $$sqlite_site; sqlite_site=$$?; wait $$sqlite; sqlite=$$?; \
+	wait $$postgres_site; postgres_site=$$?; \
+	cat .local/test-sqlite-site.log .local/test-sqlite.log \
+		.local/test-postgres-site.log .local/test-postgres.log; \
+	summary() { grep -E '^=+ .*(passed|failed|error)' $$1 | tail -n 1; }; \
+	echo "==> SQLite, $(SITE_TESTS): $$(summary .local/test-sqlite-site.log)"; \
+	echo "==> SQLite, the rest: $$(summary .local/test-sqlite.log)"; \
+	echo "==> PostgreSQL, $(SITE_TESTS): $$(summary .local/test-postgres-site.log)"; \
+	echo "==> PostgreSQL, the rest: $$(summary .local/test-postgres.log)"; \
+	[ $$sqlite_site -eq 0 ] && [ $$sqlite -eq 0 ] && [ $$postgres_site -eq 0 ] \
+		&& [ $$postgres -eq 0 ]
 
 lint: $(VENV)/.installed
 	@echo "==> Lint and checks"

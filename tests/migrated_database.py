@@ -2,7 +2,7 @@
 run, and the databases of tests of their own (tests/news/test_migrations.py).
 
 Migrating an empty database takes some thirty seconds of CPU on a two-core machine, and `make
-test` starts six test runs on the two databases. The first run that needs it migrates a database
+test` starts two test runs on each database. The first run that needs it migrates a database
 of its own, by `manage.py migrate` as a deploy does, under a lock that the others wait on; every
 run then starts from a copy. The copy is kept under a hash of the migration files of every app
 installed and of Django's version, so that a changed or added migration, of the site's or of a
