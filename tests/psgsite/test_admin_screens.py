@@ -39,7 +39,7 @@ from tests.psgsite.web_client import WebClient
 # again in every combination with the others.
 VISITS_PER_SCREEN = 2
 # A bound on each role's crawl, which keeps its time within CI's: the superuser's, the widest,
-# reaches some 490 addresses today, the other roles' at most 300. A crawl it stops says so.
+# reaches some 370 addresses today, the other roles' at most 220. A crawl it stops says so.
 VISITS_PER_ROLE = 500
 NEVER_FOLLOWED = ("/admin/logout/",)
 REDIRECTS = {301, 302, 303, 307, 308}
