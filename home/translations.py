@@ -167,11 +167,13 @@ def language_of(page):
     return getattr(page, "content_language", None) or page.locale.language_code
 
 
-def alternates(page, request, subpath=""):
+def alternates(page, request, subpath="", others=None):
     """[{"lang_code", "location"}] of the page (at subpath below it, a routable page's) in every
     language it is live and public in (and has the subpath in), the default language's also as
-    "x-default"; empty where it is in one language only."""
-    others = translations(page, request)
+    "x-default"; empty where it is in one language only. others: its translations(), where the
+    caller has them already."""
+    if others is None:
+        others = translations(page, request)
     if subpath:
         others = [t for t in others if page.subpath_in_translation(t, subpath) == subpath]
     if not others:

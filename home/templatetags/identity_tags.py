@@ -6,6 +6,7 @@ from django.utils.translation import get_language, gettext
 
 from home.models import SiteSettings
 from home.translations import language_tag
+from home.visibility import once_per_request
 
 register = template.Library()
 
@@ -39,14 +40,19 @@ def privacy_notice(context):
     if request is None:
         return None
     language = get_language()
-    notice = SiteSettings.for_request(request).privacy_notice_in(language)
-    if notice is None:
-        return None
-    return {
-        "url": notice.page.get_url(request),
-        "title": notice.page.title,
-        "lang": "" if notice.language == language else language_tag(notice.language),
-    }
+
+    def read():
+        notice = SiteSettings.for_request(request).privacy_notice_in(language)
+        if notice is None:
+            return None
+        return {
+            "url": notice.page.get_url(request),
+            "title": notice.page.title,
+            "lang": "" if notice.language == language else language_tag(notice.language),
+        }
+
+    # The footer links it, and a form's consent on the same page.
+    return once_per_request(("privacy-notice", language), read)
 
 
 @register.simple_tag(takes_context=True)

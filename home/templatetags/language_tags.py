@@ -35,8 +35,9 @@ def page_languages(context):
     subpath = request.path.removeprefix(own) if own.startswith("/") else ""
     if subpath == request.path:
         subpath = ""
+    others = translations(page, request)
     links = []
-    for translation in translations(page, request):
+    for translation in others:
         there = page.subpath_in_translation(translation, subpath) if subpath else ""
         links.append(
             {
@@ -45,4 +46,4 @@ def page_languages(context):
                 "name": LANGUAGE_NAMES.get(translation.language, translation.language),
             }
         )
-    return {"links": links, "alternates": alternates(page, request, subpath) if links else []}
+    return {"links": links, "alternates": alternates(page, request, subpath, others)}
