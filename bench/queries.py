@@ -72,16 +72,19 @@ def typical_news_item():
 def count(host, probe_dir):
     """The counts and response sizes of every URL. The news item's page, and the largest
     response, are written into probe_dir, to be served as static files of the same sizes."""
-    client_headers = {"host": host, "x-forwarded-proto": "https"}
+    # One client: a new one loads every middleware again on its first request (whitenoise
+    # scans the static files), which a server does once.
+    client = Client(headers={"host": host, "x-forwarded-proto": "https"})
 
     def get(path, kept=False):
         # Rendered as after a change, with nothing yet read once a generation
         # (home/visibility.py), unless kept: the most the page asks of the database.
         if not kept:
             forget_kept()
-        # A new client each time: no cookie carried over, as for a first-time reader.
+        # No cookie carried over, as for a first-time reader.
+        client.cookies.clear()
         with CaptureQueriesContext(connection) as queries:
-            response = Client(headers=client_headers).get(path)
+            response = client.get(path)
         if response.status_code != 200:
             sys.exit(f"{path} answered {response.status_code}: the benchmark needs 200")
         return len(queries), response
