@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from news.models import EventPage, NewsItemPage, Topic
 from tests.editorial import edit_form
@@ -18,6 +19,7 @@ from tests.factories import (
     JoinPageFactory,
     NewsPageFactory,
 )
+from tests.forms import form_data
 
 
 @pytest.mark.django_db
@@ -390,3 +392,15 @@ def test_a_preview_shows_topics_typed_in_and_what_they_relate_to(admin_client, n
     chips = {li.get_text(): li.a["href"] if li.a else None for li in preview.select(".topics li")}
     assert chips == {"Brand new topic": None, "Mining": "/news/topic/mining/"}
     assert related_titles(preview) == [other.title]
+
+
+@pytest.mark.django_db
+def test_the_preview_of_a_page_not_yet_created_finds_its_related_stories(admin_client, news_index):
+    """A page being added has no id yet: its preview relates it to the stories on its topics."""
+    other = with_topics(NewsPageFactory(parent=news_index, title="On mining"), "Mining")
+    add = f"/admin/pages/add/news/newspage/{news_index.pk}/"
+    data = form_data(admin_client.get(add).content.decode(), form_id="page-edit-form").dict()
+    data.update(nested_form_data({"body": streamfield([])}))
+    data.update(title="A new story", slug="a-new-story", topics="Mining")
+    assert admin_client.post(f"{add}preview/", data).json()["is_valid"] is True
+    assert related_titles(soup(admin_client.get(f"{add}preview/"))) == [other.title]
