@@ -127,20 +127,20 @@ class NewsItemPage(ListingFields, SitePage):
         if not topic_ids:
             return []
         quote = connection.ops.quote_name
-        tables = {
+        names = {
             "item": quote(NewsItemPage._meta.db_table),
             "page": quote(Page._meta.db_table),
             "topic": quote(NewsItemTopic._meta.db_table),
-            "topics": ", ".join(["%s"] * len(topic_ids)),
+            "topics": ", ".join(["%s"] * len(topic_ids)),  # a placeholder for each topic
         }
         # Outside every private section, as public() has it.
         private = [restriction.page.path for restriction in view_restrictions()]
-        chosen = _RELATED_SQL.format(
-            **tables,
+        chosen_sql = _RELATED_SQL.format(
+            **names,
             public=" AND substr(item_page.path, 1, %s) <> %s" * len(private),
-            shared=_SHARED_SQL.format(**tables, outer="candidate.id"),
+            shared=_SHARED_SQL.format(**names, outer="candidate.id"),
         )
-        params = [
+        chosen_params = [
             self.locale_id,
             self.pk or 0,  # a new page's preview has no id yet
             *topic_ids,
@@ -149,10 +149,10 @@ class NewsItemPage(ListingFields, SitePage):
             *topic_ids,
             count,
         ]
-        shared = _SHARED_SQL.format(**tables, outer=f"{tables['item']}.page_ptr_id")
+        shared_sql = _SHARED_SQL.format(**names, outer=f"{names['item']}.page_ptr_id")
         # The SQL names the models' own tables; the values are parameters.
-        chosen = RawSQL(chosen, params)  # noqa: S611
-        shared = RawSQL(shared, topic_ids, output_field=models.IntegerField())  # noqa: S611
+        chosen = RawSQL(chosen_sql, chosen_params)  # noqa: S611
+        shared = RawSQL(shared_sql, topic_ids, output_field=models.IntegerField())  # noqa: S611
         return list(
             NewsItemPage.objects.filter(pk__in=chosen)
             .annotate(shared_topics=shared)
