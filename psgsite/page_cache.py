@@ -249,8 +249,12 @@ def current_generation():
     """The generation pages are rendered in; a new one if the cache holds none (a new cache,
     or one that dropped the key to make room)."""
     cache = page_cache()
-    cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    return cache.get(GENERATION_KEY)
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Another server may start one at the same moment: the first added is everyone's.
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 def new_generation():

@@ -334,6 +334,28 @@ class TestInvalidation:
             pending = [call for _, call, _ in connection.run_on_commit if call is new_generation]
         assert len(pending) == 1
 
+    def test_a_cache_that_lost_the_generation_starts_one_that_every_request_shares(
+        self, site, reader, monkeypatch
+    ):
+        """A new cache, or one that dropped the key to make room, gets a generation at the next
+        request; while it has one, a request only reads it (one round trip to Redis)."""
+        page_cache().delete("generation")
+        warm(reader, [site["story"].url])
+        started = page_cache().get("generation")
+        assert started is not None
+        added = []
+        add = page_cache().add
+
+        def recorded_add(key, *args, **kwargs):
+            added.append(key)
+            return add(key, *args, **kwargs)
+
+        monkeypatch.setattr(page_cache(), "add", recorded_add)
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            assert "Conga mine dispute" in text(reader.get(site["story"].url))
+        assert "generation" not in added
+        assert page_cache().get("generation") == started
+
 
 class TestLanguages:
     """Each language's pages are kept apart, by their addresses, and a translation shows in
