@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection, models
-from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -122,70 +121,106 @@ class NewsItemPage(ListingFields, SitePage):
         """Up to count live, public items in this item's language that share the most of these
         topics (this item's, as shown), the newest first among equals, chosen among the
         RELATED_CANDIDATES newest that share any; never this item. One query, however many
-        topics: the topics are passed in because a preview's are not yet in the database."""
+        topics: the topics are passed in because a preview's are not yet in the database.
+
+        Each is the news item or event it is, with what a related story shows (its title, date,
+        kind and address) and nothing more."""
         topic_ids = [topic.pk for topic in topics if topic.pk is not None]
         if not topic_ids:
             return []
+        from .events import EventPage  # it imports this module
+
         quote = connection.ops.quote_name
-        names = {
-            "item": quote(NewsItemPage._meta.db_table),
-            "page": quote(Page._meta.db_table),
-            "topic": quote(NewsItemTopic._meta.db_table),
-            "topics": ", ".join(["%s"] * len(topic_ids)),  # a placeholder for each topic
-        }
         # Outside every private section, as public() has it.
         private = [restriction.page.path for restriction in view_restrictions()]
-        chosen_sql = _RELATED_SQL.format(
-            **names,
+        sql = _RELATED_SQL.format(
+            item=quote(NewsItemPage._meta.db_table),
+            page=quote(Page._meta.db_table),
+            topic=quote(NewsItemTopic._meta.db_table),
+            news=quote(NewsPage._meta.db_table),
+            event=quote(EventPage._meta.db_table),
+            topics=", ".join(["%s"] * len(topic_ids)),  # a placeholder for each topic
             public=" AND substr(item_page.path, 1, %s) <> %s" * len(private),
-            shared=_SHARED_SQL.format(**names, outer="candidate.id"),
         )
-        chosen_params = [
+        params = [
+            *topic_ids,  # for how many each shares
             self.locale_id,
             self.pk or 0,  # a new page's preview has no id yet
             *topic_ids,
             *[value for path in private for value in (len(path), path)],
             self.RELATED_CANDIDATES,
-            *topic_ids,
             count,
         ]
-        shared_sql = _SHARED_SQL.format(**names, outer=f"{names['item']}.page_ptr_id")
-        # The SQL names the models' own tables; the values are parameters.
-        chosen = RawSQL(chosen_sql, chosen_params)  # noqa: S611
-        shared = RawSQL(shared_sql, topic_ids, output_field=models.IntegerField())  # noqa: S611
-        return list(
-            NewsItemPage.objects.filter(pk__in=chosen)
-            .annotate(shared_topics=shared)
-            .order_by("-shared_topics", "-date", "-pk")
-            .select_related(*self.LISTING_RELATED)
-            .defer_streamfields()
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        stories = []
+        for pk, *shown, is_news, is_event in rows:
+            model = EventPage if is_event else NewsPage if is_news else NewsItemPage
+            stories.append(
+                _loaded(model, {"id": pk, **dict(zip(_RELATED_SHOWN, shown, strict=True))})
+            )
+        return stories
+
+
+def _loaded(model, values):
+    """An instance of model as the database gives it, from the values of some of its fields
+    (by attribute name; the links to its parents' rows are its id). Other fields are read from
+    the database if asked for, as a deferred field is."""
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname in values or (field.remote_field and field.remote_field.parent_link)
+    ]
+    return model.from_db(
+        connection.alias,
+        [field.attname for field in fields],
+        [field.to_python(values.get(field.attname, values["id"])) for field in fields],
+    )
 
 
 # Related stories (NewsItemPage.related_stories), written out as home.translations' subqueries
-# are: Django took longer to build the same of three nested querysets than PostgreSQL took to
-# plan and run it, on every news item served. Ranked by their keys alone, then the few chosen
-# read whole: grouping the candidates' rows joined to every table of a listing cost more to plan
-# than to run.
+# are: Django took longer to build the same of nested querysets, and to make model instances of
+# every table of a listing, than PostgreSQL took to plan and run it, on every news item served.
+# Ranked by their keys alone, then the few chosen read with what a related story shows.
+_RELATED_SHOWN = (
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "locale_id",
+    "date",
+    "is_briefing",
+    "issue_number",
+)
 _RELATED_SQL = """
-    SELECT candidate.id FROM (
-        SELECT item.page_ptr_id AS id, item.date
-        FROM {item} item INNER JOIN {page} item_page ON item_page.id = item.page_ptr_id
-        WHERE item_page.live AND item_page.locale_id = %s AND item.page_ptr_id <> %s
-          AND EXISTS (
-              SELECT 1 FROM {topic} tagged
-              WHERE tagged.content_object_id = item.page_ptr_id AND tagged.tag_id IN ({topics})
-          ){public}
-        ORDER BY item.date DESC, item.page_ptr_id DESC
+    SELECT chosen.id, chosen_page.title, chosen_page.url_path, chosen_page.path,
+           chosen_page.depth, chosen_page.locale_id, chosen.date, news.is_briefing,
+           news.issue_number, news.newsitempage_ptr_id IS NOT NULL,
+           event.newsitempage_ptr_id IS NOT NULL
+    FROM (
+        SELECT candidate.id, candidate.date, (
+            SELECT COUNT(*) FROM {topic} tagged
+            WHERE tagged.content_object_id = candidate.id AND tagged.tag_id IN ({topics})
+        ) AS shared
+        FROM (
+            SELECT item.page_ptr_id AS id, item.date
+            FROM {item} item INNER JOIN {page} item_page ON item_page.id = item.page_ptr_id
+            WHERE item_page.live AND item_page.locale_id = %s AND item.page_ptr_id <> %s
+              AND EXISTS (
+                  SELECT 1 FROM {topic} tagged
+                  WHERE tagged.content_object_id = item.page_ptr_id AND tagged.tag_id IN ({topics})
+              ){public}
+            ORDER BY item.date DESC, item.page_ptr_id DESC
+            LIMIT %s
+        ) candidate
+        ORDER BY shared DESC, candidate.date DESC, candidate.id DESC
         LIMIT %s
-    ) candidate
-    ORDER BY ({shared}) DESC, candidate.date DESC, candidate.id DESC
-    LIMIT %s
-"""
-# How many of the topics an item (outer) has.
-_SHARED_SQL = """
-    SELECT COUNT(*) FROM {topic} tagged
-    WHERE tagged.content_object_id = {outer} AND tagged.tag_id IN ({topics})
+    ) chosen
+    INNER JOIN {page} chosen_page ON chosen_page.id = chosen.id
+    LEFT OUTER JOIN {news} news ON news.newsitempage_ptr_id = chosen.id
+    LEFT OUTER JOIN {event} event ON event.newsitempage_ptr_id = chosen.id
+    ORDER BY chosen.shared DESC, chosen.date DESC, chosen.id DESC
 """
 
 

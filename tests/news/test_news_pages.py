@@ -13,6 +13,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 from news.models import EventPage, NewsItemPage, Topic
 from tests.editorial import edit_form
 from tests.factories import (
+    BriefingPageFactory,
     DocumentFactory,
     EventPageFactory,
     ImageFactory,
@@ -261,6 +262,37 @@ class TestArticleExtras:
             "Two shared, newer",
             "Two shared, older",
             "One shared, newest",
+        ]
+
+    def test_each_related_story_shows_its_kind_date_and_address(self, client, news_index):
+        page = with_topics(NewsPageFactory(parent=news_index, title="This one"), "Mining")
+        stories = [
+            BriefingPageFactory(
+                parent=news_index,
+                title="A briefing",
+                issue_number=41,
+                date=datetime.date(2014, 1, 3),
+            ),
+            EventPageFactory(parent=news_index, title="A talk", date=datetime.date(2014, 1, 2)),
+            NewsPageFactory(parent=news_index, title="A story", date=datetime.date(2014, 1, 1)),
+        ]
+        for story in stories:
+            with_topics(story, "Mining")
+        related = soup(client.get(page.url)).select(".related__item")
+        shown = [
+            (
+                item.select_one(".tag").get_text() if item.select_one(".tag") else None,
+                item.time["datetime"],
+                item.time.get_text(),
+                item.a.get_text(),
+                item.a["href"],
+            )
+            for item in related
+        ]
+        assert shown == [
+            ("Briefing 41", "2014-01-03", "3 January 2014", "A briefing", stories[0].url),
+            ("Event", "2014-01-02", "2 January 2014", "A talk", stories[1].url),
+            (None, "2014-01-01", "1 January 2014", "A story", stories[2].url),
         ]
 
     def test_related_stories_are_chosen_among_the_newest_that_share_a_topic(
