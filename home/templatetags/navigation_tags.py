@@ -1,10 +1,10 @@
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from wagtail.models import Page, Site
 
 from home.models import top_pages
-from home.visibility import is_public
+from home.visibility import is_public, once_per_generation
 
 register = template.Library()
 
@@ -24,20 +24,15 @@ def main_menu(context):
     current = context.get("page")
     if site is None:
         return {"items": []}
-    root = site.root_page
     section = context.get("menu_section") or getattr(current, "menu_section", None)
     items = []
-    for page in [root, *(page for page in top_pages(root) if page.show_in_menus)]:
-        url = page.get_url(request)
-        sections = getattr(page.specific_class, "menu_sections", lambda: [])()
+    for page, url, title, sections in _menu_entries(request, site):
         in_page = isinstance(current, Page) and _is_section_of(page, current)
         in_section = in_page and section in {key for key, _, _ in sections}
         state = None
         if in_page and not in_section:
             state = "page" if page.pk == current.pk and not section else "true"
-        items.append(
-            {"url": url, "title": gettext("Home") if page is root else page.title, "state": state}
-        )
+        items.append({"url": url, "title": title, "state": state})
         for key, title, subpath in sections:
             state = None
             if in_section and key == section:
@@ -45,6 +40,26 @@ def main_menu(context):
                 state = "page" if is_listing else "true"
             items.append({"url": url + subpath, "title": title, "state": state})
     return {"items": items}
+
+
+def _menu_entries(request, site):
+    """The menu's pages, each with its address, title and sections, worked out once a
+    generation for each site and language: the same on every page, which only marks where it
+    is."""
+
+    def read():
+        root = site.root_page
+        return [
+            (
+                page,
+                page.get_url(request),
+                gettext("Home") if page is root else page.title,
+                getattr(page.specific_class, "menu_sections", lambda: [])(),
+            )
+            for page in [root, *(page for page in top_pages(root) if page.show_in_menus)]
+        ]
+
+    return once_per_generation(("menu", site.pk, get_language()), read)
 
 
 @register.inclusion_tag("includes/section_links.html", takes_context=True)

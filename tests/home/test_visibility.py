@@ -8,6 +8,7 @@ change commits."""
 import datetime
 
 import pytest
+from bs4 import BeautifulSoup
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from home.models import SiteSettings
-from tests.factories import AboutPageFactory, NewsIndexPageFactory, NewsPageFactory
+from tests.factories import (
+    AboutPageFactory,
+    JoinPageFactory,
+    NewsIndexPageFactory,
+    NewsPageFactory,
+)
 
 # Tables read only for what is kept once a generation, on a page with no listing.
 KEPT_TABLES = ("wagtailcore_site", "home_sitesettings", "wagtailcore_pageviewrestriction")
@@ -74,6 +80,26 @@ def test_a_new_page_in_the_menu_shows_at_the_next_request(client, site):
     AboutPageFactory(parent=site["home"], title="Campaigns", show_in_menus=True)
     for url in ["/", site["story"].url, site["index"].url]:
         assert 'href="/campaigns/">Campaigns<' in client.get(url).content.decode(), url
+
+
+def test_the_kept_menu_marks_where_each_page_lies(client, site):
+    """The menu's entries are kept; which of them holds the page shown is worked out for each."""
+
+    def marked(url):
+        menu = BeautifulSoup(client.get(url).text, "html.parser").select_one(".main-nav")
+        return [(a["href"], a["aria-current"]) for a in menu.select("a[aria-current]")]
+
+    for _ in range(2):
+        assert marked("/") == [("/", "page")]
+        assert marked(site["index"].url) == [("/news/", "page")]
+        assert marked(site["story"].url) == [("/news/", "true")]
+
+
+def test_a_new_join_page_shows_in_every_pages_frame_at_the_next_request(client, site):
+    assert 'class="button button--join"' not in client.get(site["story"].url).text
+    JoinPageFactory(parent=site["home"])
+    for url in ["/", site["story"].url, site["index"].url]:
+        assert '<a class="button button--join" href="/join/">' in client.get(url).text, url
 
 
 def test_changed_settings_show_at_the_next_request(client, site):
