@@ -26,13 +26,13 @@ def main_menu(context):
         return {"items": []}
     section = context.get("menu_section") or getattr(current, "menu_section", None)
     items = []
-    for page, url, title, sections in _menu_entries(request, site):
+    for page, url, page_title, sections in _menu_entries(request, site):
         in_page = isinstance(current, Page) and _is_section_of(page, current)
         in_section = in_page and section in {key for key, _, _ in sections}
         state = None
         if in_page and not in_section:
             state = "page" if page.pk == current.pk and not section else "true"
-        items.append({"url": url, "title": title, "state": state})
+        items.append({"url": url, "title": page_title, "state": state})
         for key, title, subpath in sections:
             state = None
             if in_section and key == section:
