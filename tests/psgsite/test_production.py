@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -322,7 +323,35 @@ def test_without_redis_each_process_has_its_own_memory_cache(redis_url):
     assert f"'LOCATION': '{redis_url}'" in shared.stdout
 
 
-# 6. Media
+# 6. The database
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+@pytest.mark.django_db
+def test_a_query_run_a_few_times_is_kept_prepared_and_a_pooler_can_turn_that_off():
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%FROM "news_newspage"%"title" = $1%'],
+            )
+            return cursor.fetchone()[0]
+
+    assert prepared() == 0
+    for _ in range(6):
+        list(NewsPage.objects.filter(title="Conga").values_list("pk", flat=True))
+    assert prepared() == 1
+
+    show = "from django.conf import settings; print('OPTIONS', settings.DATABASES['default'])"
+    kept = run_production("shell", "-c", show)
+    assert "'server_side_binding': True, 'prepare_threshold': 5" in kept.stdout, kept.stderr
+    pooled = run_production("shell", "-c", show, DATABASE_PREPARED_STATEMENTS="0")
+    assert pooled.returncode == 0, pooled.stderr
+    assert "server_side_binding" not in pooled.stdout
+    assert "prepare_threshold" not in pooled.stdout
+
+
+# 7. Media
 
 
 @pytest.fixture
@@ -455,7 +484,7 @@ def test_uploads_go_to_the_media_folder_without_a_bucket(tmp_path):
     assert (media / "documents" / "note.txt").read_bytes() == b"on disk"
 
 
-# 7. Logs
+# 8. Logs
 
 
 def test_the_scheduler_logs_json_with_the_errors_of_sending_and_publishing(transactional_db):
@@ -514,7 +543,7 @@ def test_the_schedulers_info_lines_are_json(transactional_db):
     assert published["message"].startswith('Published news item "Embargoed briefing"')
 
 
-# 8. The process list
+# 9. The process list
 
 
 def test_the_procfile_names_each_process_and_the_tests_run_its_web_command(
