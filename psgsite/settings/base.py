@@ -181,7 +181,8 @@ STORAGES = {
 # The cache: Redis, shared by every app server and process, when REDIS_URL names one; otherwise
 # each process keeps its own in memory, which is right only where one process serves the site
 # (gunicorn then runs one worker: psgsite/gunicorn.py).
-# The "pages" cache holds the pages served to anonymous readers (psgsite/page_cache.py).
+# The "pages" cache holds the pages served to anonymous readers (psgsite/page_cache.py), the
+# "renditions" cache Wagtail's image renditions (psgsite/rendition_cache.py).
 # With Redis down or full the site goes on uncached (psgsite/redis_cache.py); a server that does
 # not answer is given up on within a second. Production's Redis needs a memory cap and an
 # eviction policy (README, "Redis").
@@ -190,6 +191,11 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "psgsite.redis_cache.TolerantRedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "OPTIONS": _REDIS_OPTIONS,
+        },
+        "renditions": {
+            "BACKEND": "psgsite.rendition_cache.RedisRenditionCache",
             "LOCATION": os.environ["REDIS_URL"],
             "OPTIONS": _REDIS_OPTIONS,
         },
@@ -203,6 +209,10 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "renditions": {
+            "BACKEND": "psgsite.rendition_cache.LocMemRenditionCache",
+            "LOCATION": "renditions",
+        },
         # About 30 kB a page: a thousand pages keep a worker well under its memory budget.
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
