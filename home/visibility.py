@@ -76,11 +76,10 @@ def _kept_for_generation(key, read):
 
 @contextmanager
 def _planned_with_their_values():
-    """No statement of what is read once a generation is kept prepared on PostgreSQL
-    (DATABASE_PREPARED_STATEMENTS): run once a generation, it gains nothing from a plan kept,
-    and a plan made without the values, as PostgreSQL makes for a statement run often, reads
-    every row of a listing's count and years (the news index's path LIKE a parameter): twice
-    as slow."""
+    """What is read once a generation is read without prepared statements on PostgreSQL
+    (DATABASE_PREPARED_STATEMENTS): run once a generation, it gains nothing from a kept plan,
+    and the plan for any values that PostgreSQL may keep for a statement run often reads a
+    listing's order and years (its path LIKE a parameter) in twice the time."""
     if connection.vendor != "postgresql":
         yield
         return
