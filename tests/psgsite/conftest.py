@@ -22,6 +22,9 @@ from tests.forms import form_data
 SECRET_KEY = "a-production-test-key-that-is-long-and-random-enough-0123456789"
 PROCFILE = settings.BASE_DIR / "Procfile"
 STAFF_PASSWORD = "a-long-test-password"
+# The shared Redis, each suite its own database: the SQLite and PostgreSQL suites run side by
+# side (the page cache's and the renditions' tests).
+REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/8", "postgresql": "redis://127.0.0.1:6379/9"}
 
 
 def production_env(**changes):

@@ -33,11 +33,9 @@ from tests.factories import (
     NewsPageFactory,
     UserFactory,
 )
+from tests.psgsite.conftest import REDIS_URLS
 
 LONDON = ZoneInfo("Europe/London")
-
-# Each suite its own Redis database: the SQLite and PostgreSQL suites run side by side.
-REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/8", "postgresql": "redis://127.0.0.1:6379/9"}
 
 
 # Each kind of cache with the database it runs beside: SQLite's suite with the process's memory,

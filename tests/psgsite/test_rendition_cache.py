@@ -13,7 +13,7 @@ from wagtail.images.models import Image
 from home.blocks import BaseStreamBlock
 from psgsite.rendition_cache import FoundNotWrittenBack
 from tests.factories import ImageFactory
-from tests.psgsite.test_page_cache import REDIS_URLS
+from tests.psgsite.conftest import REDIS_URLS
 
 IMAGE_BLOCK = BaseStreamBlock().child_blocks["image"]
 BACKENDS = {
