@@ -1,3 +1,4 @@
+import contextlib
 import io
 import os
 import socket
@@ -53,9 +54,40 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
         databases = setup_databases(
             verbosity=0, interactive=False, keepdb=True, serialized_aliases=set()
         )
-    yield
+    with emptied_by_delete():
+        yield
     with django_db_blocker.unblock():
         teardown_databases(databases, verbosity=0)
+
+
+@contextlib.contextmanager
+def emptied_by_delete():
+    """A test with real transactions ends with a flush of every table. On PostgreSQL, Django's
+    flush is one TRUNCATE of them all, which makes each table and index a new file: 0.8 s on
+    an idle machine, several under `make test`, for a hundred transactional tests. Within
+    one transaction, DELETE empties the test's few rows in a tenth of that; the foreign keys,
+    all deferred, are checked at its end, on empty tables."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    operations = type(connection.ops)
+    truncate = operations.sql_flush
+
+    def sql_flush(ops, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(
+                ops, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return [
+            "SET CONSTRAINTS ALL DEFERRED",
+            *(f"{style.SQL_KEYWORD('DELETE FROM')} {ops.quote_name(table)}" for table in tables),
+        ]
+
+    operations.sql_flush = sql_flush
+    try:
+        yield
+    finally:
+        operations.sql_flush = truncate
 
 
 @pytest.fixture(autouse=True)
