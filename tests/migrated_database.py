@@ -35,6 +35,7 @@ def copy_to(name):
         template = _postgresql_template()
         with _postgresql_server() as server:
             server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+            _without_waiting_for_the_disk(server, name)
     else:
         template = _sqlite_template()
         with sqlite3.connect(template) as source, sqlite3.connect(name) as target:
@@ -113,6 +114,13 @@ def _postgresql_server():
         yield server
 
 
+def _without_waiting_for_the_disk(server, name):
+    """Durability is not under test: no commit to the database waits for the disk, in the test
+    run's own connections or in the servers and schedulers it starts (the SQLite file's
+    connections are told so by the test settings)."""
+    server.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+
+
 def _postgresql_template():
     template = f"{PREFIX}{_fingerprint()}"
     with _postgresql_server() as server:
@@ -123,6 +131,7 @@ def _postgresql_template():
             building = f"{template}_building"
             server.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
             server.execute(f'CREATE DATABASE "{building}"')
+            _without_waiting_for_the_disk(server, building)
             db = connection.settings_dict
             _migrate(
                 f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}"
