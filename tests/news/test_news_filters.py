@@ -1,10 +1,13 @@
 """The news by topic, kind and year: each its own address, heading and canonical link."""
 
 import datetime
+import re
 
 import pytest
 
-from tests.factories import NewsPageFactory
+from wagtail.models import PageViewRestriction
+
+from tests.factories import EventPageFactory, NewsPageFactory
 
 
 def html_of(client, url, status=200):
@@ -54,6 +57,26 @@ class TestFilters:
         for link in ("/news/kind/briefings/", "/news/topic/mining/", "/news/2013/", "/news/2012/"):
             assert f'href="{link}"' in html
         assert '<a href="/news/" aria-current="page">Everything</a>' in html
+
+    def test_the_years_offered_are_those_of_live_public_items_newest_first(
+        self, client, news_index
+    ):
+        # A year's first and last days, years apart and years in a row, an event's year.
+        for day in ("2019-12-31", "2019-01-01", "2016-01-01", "2015-12-31", "1999-07-04"):
+            NewsPageFactory(parent=news_index, date=datetime.date.fromisoformat(day))
+        EventPageFactory(parent=news_index, date=datetime.date(2017, 6, 15))
+        # Nor a year whose only item is a draft, or in a private section.
+        NewsPageFactory(parent=news_index, date=datetime.date(2018, 5, 1)).unpublish()
+        private = NewsPageFactory(parent=news_index, date=datetime.date(2014, 5, 1))
+        PageViewRestriction.objects.create(page=private, restriction_type="login")
+        years = ["2019", "2017", "2016", "2015", "1999"]
+        # The filters come twice: above the list on small screens, beside it on wide ones.
+        links = re.findall(r'href="/news/([0-9]+)/"', html_of(client, "/news/"))
+        assert links == years * 2
+        for year in years:
+            assert f"<h1>News from {year}</h1>" in html_of(client, f"/news/{year}/")
+        for year in ("2018", "2014", "2020", "1998"):
+            html_of(client, f"/news/{year}/", status=404)
 
     @pytest.mark.parametrize(
         "url",
