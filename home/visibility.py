@@ -79,7 +79,7 @@ def _planned_with_their_values():
     """What is read once a generation is read without prepared statements on PostgreSQL
     (DATABASE_PREPARED_STATEMENTS): run once a generation, it gains nothing from a kept plan,
     and the plan for any values that PostgreSQL may keep for a statement run often reads a
-    listing's order and years (its path LIKE a parameter) in twice the time."""
+    listing's order (its path LIKE a parameter) in twice the time."""
     if connection.vendor != "postgresql":
         yield
         return
