@@ -4,6 +4,9 @@ with its real date."""
 import datetime
 import json
 
+import pytest
+
+from django.core.management import call_command
 from django.db import transaction
 from django.test import TestCase
 from django.utils.html import escape
@@ -17,7 +20,7 @@ from membership.models import InterestRegistration, JoinPage, MembershipApplicat
 from news.models import EventPage, NewsIndexPage, NewsPage, Topic
 from psgsite.management.commands.load_site_content import CONTENT_FILE
 from tests import content_snapshot
-from tests.conftest import load_site_content, run_load_site_content
+from tests.conftest import load_site_content, run_load_site_content, wagtail_root
 from tests.factories import MembershipTypeFactory
 from tests.forms import form_data
 from tests.membership.conftest import application_data, started_token_ago
@@ -426,3 +429,27 @@ def rows_of_every_table():
         table: sorted(json.loads(rows), key=lambda row: json.dumps(row, sort_keys=True))
         for table, rows in content_snapshot.read_all().items()
     }
+
+
+def test_after_a_transactional_test_the_copy_puts_back_every_row_the_command_made(
+    transactional_db, client
+):
+    """The same, in a database that a test with real transactions emptied, as Django empties it
+    after each: the copy is kept under what the emptied database holds, and put back onto it."""
+    content_snapshot.forget()
+    emptied_as_after_a_test()
+    output = load_site_content()  # the command, which leaves its copy
+    made = rows_of_every_table()
+    emptied_as_after_a_test()
+    assert not HomePage.objects.exists()
+
+    wagtail_root()
+    assert content_snapshot.load(lambda: pytest.fail("the command ran again")) == output
+    assert rows_of_every_table() == made
+    assert client.get("/news/").status_code == 200
+
+
+def emptied_as_after_a_test():
+    """The database emptied as Django empties it after a test with real transactions: its
+    sequences go on, so that the content types and permissions it makes again have new ids."""
+    call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
