@@ -64,9 +64,9 @@ def django_db_setup(request, django_test_environment, django_db_blocker):
 def emptied_by_delete():
     """A test with real transactions ends with a flush of every table. On PostgreSQL, Django's
     flush is one TRUNCATE of them all, which makes each table and index a new file: 0.8 s on
-    an idle machine, several under `make test`, for a hundred transactional tests. Within
-    one transaction, DELETE empties the test's few rows in a tenth of that; the foreign keys,
-    all deferred, are checked at its end, on empty tables."""
+    an idle machine, more under `make test`'s load, for each of a hundred transactional tests.
+    Within one transaction, DELETE empties the test's few rows in a tenth of that; the foreign
+    keys, all deferred, are checked at its end, on empty tables."""
     if connection.vendor != "postgresql":
         yield
         return
