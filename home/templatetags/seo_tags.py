@@ -30,8 +30,9 @@ DEFAULT_SOCIAL_IMAGE = {
 
 @register.inclusion_tag("includes/seo.html", takes_context=True)
 def seo_tags(context):
-    """Description, Open Graph and Twitter card tags, and JSON-LD structured data, for the
-    page being shown (or, on pages that are not Wagtail pages, for the site)."""
+    """The canonical link, description, Open Graph and Twitter card tags, and JSON-LD
+    structured data, for the page being shown (or, on pages that are not Wagtail pages, for
+    the site)."""
     request = context["request"]
     page = context.get("page")
     organisation = SiteSettings.for_request(request)
@@ -39,8 +40,11 @@ def seo_tags(context):
     description = context.get("meta_description", "")
     structured = None
     is_page = page is not None and hasattr(page, "get_full_url")
-    # Addresses on the site's own address, like the canonical link (not the request's host).
-    base = (page.get_full_url(request) if is_page else None) or site_root_url(request)
+    # On the site's own address, not the request's host; found with the request, whose site
+    # Wagtail has already looked up (without it, each call reads the sites from the cache).
+    page_url = page.get_full_url(request) if is_page else None
+    canonical = context.get("canonical_url") or page_url or ""
+    base = page_url or site_root_url(request)
     image = social_image(base, getattr(page, "listing_image", None), organisation.social_image)
     if is_page:
         description = (
@@ -51,7 +55,7 @@ def seo_tags(context):
     return {
         "title": context.get("heading") or (page.seo_title or page.title if page else ""),
         "description": description,
-        "url": context.get("canonical_url") or (page.get_full_url(request) if page else ""),
+        "url": canonical,
         "type": getattr(page, "open_graph_type", "website"),
         "image": image,
         "site_name": organisation.organisation_name,
