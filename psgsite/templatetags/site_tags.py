@@ -1,6 +1,6 @@
-"""Where the frame of every page leads: the join page and the news feed. Both are among the pages
+"""The frame of every page: where it leads (the join page and the news feed, both among the pages
 just below the home page, which the menu reads anyway (home.models.top_pages): they cost no
-query of their own."""
+query of their own), and its parts that are the same on every page, rendered once a generation."""
 
 from django import template
 from django.utils.translation import get_language
@@ -30,6 +30,14 @@ def site_links(context):
     )
 
 
+@register.simple_tag(takes_context=True)
+def join_prompt_shown(context):
+    """Whether the footer invites the reader to join: on every page but the join page."""
+    join = (context.get("links") or {}).get("join")
+    request = context.get("request")
+    return bool(join) and (request is None or request.path != join)
+
+
 def _links(request, site):
     found = {}
     for page in top_pages(site.root_page):
@@ -42,3 +50,33 @@ def _links(request, site):
         "join_id": join.pk if join else None,
         "feed": index.get_full_url(request) + NewsIndexPage.feed_path() if index else "",
     }
+
+
+@register.tag
+def frame(parser, token):
+    """{% frame "name" value... %}...{% endframe %}: a part of the frame that every page shows
+    alike, rendered once a generation for each site, language and the values after its name,
+    and kept in this process (home.visibility.once_per_generation) as the menu's pages are.
+    What it shows must come from the content alone (the site's settings, its pages), never from
+    the page shown, the reader or the moment: a value that differs from page to page goes after
+    the name."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% frame %} needs the part's name")
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    return FrameNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class FrameNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist = nodelist
+        self.key = key
+
+    def render(self, context):
+        request = context.get("request")
+        site = Site.find_for_request(request) if request is not None else None
+        if site is None:
+            return self.nodelist.render(context)
+        key = ("frame", site.pk, get_language(), *(part.resolve(context) for part in self.key))
+        return once_per_generation(key, lambda: self.nodelist.render(context))

@@ -111,6 +111,42 @@ def test_changed_settings_show_at_the_next_request(client, site):
     assert "Grupo de Apoyo al Perú" in client.get(site["story"].url).content.decode()
 
 
+def test_the_frame_is_rendered_once_a_generation(client, site):
+    """The header and footer, the same on every page, are rendered for the first page served
+    after a change and kept (site_tags.frame): the footer's social links are rendered then."""
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.social_links = [("link", {"name": "Bluesky", "url": "https://bsky.app/x"})]
+    settings.save()
+    link = "blocks/social_link_block.html"
+
+    def rendered(url):
+        response = client.get(url)
+        assert '<a href="https://bsky.app/x" rel="me">Bluesky</a>' in response.text, url
+        return {template.name for template in response.templates}
+
+    assert link in rendered("/")
+    assert link not in rendered(site["story"].url)
+    assert link not in rendered(site["index"].url)
+    AboutPageFactory(parent=site["home"], title="Campaigns")
+    assert link in rendered(site["story"].url)
+
+
+def test_the_kept_footer_invites_readers_to_join_on_every_page_but_the_join_page(client, site):
+    join = JoinPageFactory(parent=site["home"])
+    for first, then in [(join.url, site["story"].url), (site["story"].url, join.url)]:
+        AboutPageFactory(parent=site["home"])  # a change: the frame is rendered afresh
+        for url in (first, then, first):
+            footer = BeautifulSoup(client.get(url).text, "html.parser").select_one("footer")
+            assert bool(footer.select(".site-footer__join")) is (url != join.url), url
+
+
+def test_the_kept_frame_is_in_the_language_of_the_page(client, site, spanish_home):
+    for _ in range(2):
+        for url, search in [("/", "Search the site"), ("/es/", "Buscar en el sitio")]:
+            header = BeautifulSoup(client.get(url).text, "html.parser").select_one("header")
+            assert header.select_one("label[for=header-search-query]").text == search, url
+
+
 def test_a_section_made_private_leaves_the_menu_at_the_next_request(client, site):
     members = AboutPageFactory(parent=site["home"], title="Members", show_in_menus=True)
     assert 'href="/members/"' in client.get("/").content.decode()
