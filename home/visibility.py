@@ -7,7 +7,8 @@ them here instead. What is read is kept for one request that only reads (GET, HE
 afresh every time outside one, so that a view that changes pages never reads an old answer.
 
 What every page reads and only a change to the content alters (the site, its settings, the
-pages of the menu, the topics and years of the listings) is kept longer, in this process, for
+pages of the menu, the topics and years of the listings, the parts of the frame that every page
+shows alike) is kept longer, in this process, for
 as long as the page cache's generation lasts: any such change starts a new one once it commits
 (psgsite/page_cache.py), and on every server where the cache is Redis. It is kept no later than
 the next change due by the clock (a scheduled publication, an expiry), as cached pages are, for
@@ -167,6 +168,11 @@ def find_site(request):
     return once_per_generation(("site", host, port, language), read)
 
 
+def site_root_paths():
+    """Site.get_site_root_paths(), kept for the generation: every site and its home page."""
+    return once_per_generation("site-root-paths", Site.get_site_root_paths)
+
+
 def _home_in_language(root, language):
     """The home page's live translation in the language, or else the home page itself, as its
     own type with its locale and its other live translations (home.translations), in one
@@ -188,8 +194,8 @@ def _home_in_language(root, language):
 
 class RequestMemoMiddleware:
     """Keeps what once_per_request() reads during a GET or HEAD request for the rest of it,
-    beginning with the page cache's generation where its middleware read it already, and the
-    site the request is for."""
+    beginning with the page cache's generation where its middleware read it already, the site
+    the request is for and the root paths of every site."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -209,6 +215,9 @@ class RequestMemoMiddleware:
                 site = None  # the view meets the failure itself: /health/ reports it
             if site is not None:
                 request._wagtail_site = site
+                # Where each site's pages are (Wagtail reads it from the cache at the first
+                # page address a request makes), kept with the site.
+                request._wagtail_cached_site_root_paths = site_root_paths()
                 # The request's locale, where the home page is in its language (active_locale).
                 locale = site.root_page.locale
                 if locale.language_code == get_language():

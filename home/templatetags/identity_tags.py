@@ -4,9 +4,11 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
+from wagtail.models import Site
+
 from home.models import SiteSettings
 from home.translations import language_tag
-from home.visibility import once_per_request
+from home.visibility import once_per_generation
 
 register = template.Library()
 
@@ -37,7 +39,8 @@ def privacy_notice(context):
     {"url", "title", "lang"}: lang is "" where the notice is in that language, and the language
     tag of the one linked instead ("en-GB") where it is not; None while there is none."""
     request = context.get("request")
-    if request is None:
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
         return None
     language = get_language()
 
@@ -51,8 +54,8 @@ def privacy_notice(context):
             "lang": "" if notice.language == language else language_tag(notice.language),
         }
 
-    # The footer links it, and a form's consent on the same page.
-    return once_per_request(("privacy-notice", language), read)
+    # The footer links it, and the consent of every form: kept for the generation.
+    return once_per_generation(("privacy-notice", site.pk, language), read)
 
 
 @register.simple_tag(takes_context=True)

@@ -147,6 +147,31 @@ def test_the_kept_frame_is_in_the_language_of_the_page(client, site, spanish_hom
             assert header.select_one("label[for=header-search-query]").text == search, url
 
 
+def test_a_changed_site_address_shows_in_full_addresses_at_the_next_request(client, site):
+    """Full addresses (the canonical link) are made from the sites' root paths, kept."""
+
+    def canonical(url):
+        page = BeautifulSoup(client.get(url).text, "html.parser")
+        return page.select_one("link[rel=canonical]")["href"]
+
+    assert canonical(site["story"].url) == "http://localhost" + site["story"].url
+    default = Site.objects.get(is_default_site=True)
+    default.hostname, default.port = "www.example.org", 443
+    default.save()
+    assert canonical(site["story"].url) == "https://www.example.org" + site["story"].url
+
+
+def test_a_privacy_notice_chosen_is_linked_at_the_next_request(client, site):
+    notice = AboutPageFactory(parent=site["home"], title="Privacy notice", slug="privacy")
+    assert 'href="/privacy/"' not in client.get("/").text
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.privacy_notice = notice
+    settings.save()
+    for url in ["/", site["story"].url]:
+        legal = BeautifulSoup(client.get(url).text, "html.parser").select_one(".site-footer__legal")
+        assert legal.select_one('a[href="/privacy/"]').text == "Privacy notice", url
+
+
 def test_a_section_made_private_leaves_the_menu_at_the_next_request(client, site):
     members = AboutPageFactory(parent=site["home"], title="Members", show_in_menus=True)
     assert 'href="/members/"' in client.get("/").content.decode()
