@@ -4,6 +4,7 @@ health endpoint, the shared cache, media on S3-compatible storage and JSON logs 
 Procfile's commands are the ones the tests run."""
 
 import datetime
+import gc
 import importlib.util
 import io
 import json
@@ -143,6 +144,19 @@ def test_the_web_process_refuses_to_start_without_a_secret_key(static_root):
     assert "Production will not start: set the environment variable DJANGO_SECRET_KEY" in (
         process.stdout + process.stderr
     )
+
+
+def test_a_worker_keeps_what_it_loaded_out_of_the_garbage_collectors_full_collections():
+    """gunicorn calls the hook once the worker has loaded the site (psgsite/gunicorn.py)."""
+    from psgsite import gunicorn as web_config
+
+    gc.unfreeze()
+    try:
+        web_config.post_worker_init(worker=None)
+        # The site's modules, models and settings: this process has loaded them all.
+        assert gc.get_freeze_count() > 50_000
+    finally:
+        gc.unfreeze()
 
 
 # 2. Django's deployment checks
