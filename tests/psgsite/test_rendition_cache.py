@@ -12,7 +12,7 @@ from wagtail.images.models import Image
 
 from home.blocks import BaseStreamBlock
 from psgsite.rendition_cache import FoundNotWrittenBack
-from tests.factories import ImageFactory
+from tests.factories import AboutPageFactory, ImageFactory
 from tests.psgsite.conftest import REDIS_URLS
 
 IMAGE_BLOCK = BaseStreamBlock().child_blocks["image"]
@@ -103,3 +103,37 @@ def test_a_rendition_read_from_the_database_is_kept_for_next_time(written):
     with CaptureQueriesContext(connection) as queries:
         Image.objects.get(pk=image.pk).get_rendition("width-400")
     assert rendition_queries(queries.captured_queries) == []
+
+
+@pytest.fixture
+def kept_in_redis(settings, transactional_db):
+    """Renditions in Redis, as production keeps them, and what pages read once a generation
+    kept in this process (home/visibility.py), with the page cache off."""
+    settings.CACHES = {**settings.CACHES, "renditions": BACKENDS["redis"]}
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_DATA_KEPT = True
+    caches["renditions"].clear()
+    yield
+    caches["renditions"].clear()
+
+
+def test_a_pages_renditions_are_kept_in_the_process_until_the_content_changes(
+    client, kept_in_redis, home
+):
+    image = ImageFactory(file__width=2000, file__height=1000)
+    value = {"image": image.pk, "alt_text": "", "caption": "Cajamarca", "credit": ""}
+    page = AboutPageFactory(parent=home, slug="about", body=[{"type": "image", "value": value}])
+
+    def rendition_queries_of_a_visit():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page.url)
+        assert "width-800.webp 800w" in response.text
+        return rendition_queries(queries.captured_queries)
+
+    assert rendition_queries_of_a_visit() != []  # made, and written to Redis
+    assert rendition_queries_of_a_visit() == []  # found in Redis
+    caches["renditions"].clear()  # Redis forgets them; the process has them still
+    assert rendition_queries_of_a_visit() == []
+    AboutPageFactory(parent=home, slug="campaigns")  # a change: a new generation
+    caches["renditions"].clear()
+    assert rendition_queries_of_a_visit() != []
