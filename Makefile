@@ -31,10 +31,11 @@ test: $(VENV)/.installed check-services lint audit test-databases
 # Both suites run side by side, each on a test database of its own, their output kept apart and
 # shown in turn when all are done. Each goes in two halves (tests/psgsite and the rest), so that
 # the runs share the machine's cores to the end rather than one running alone at the last;
-# PostgreSQL's, the longer, takes its two slowest modules (SLOW_SITE_TESTS, three minutes and
-# more between them) apart in a fifth run.
+# PostgreSQL's, the longer, runs its slowest modules and the browser tests (SLOW_TESTS, which
+# run on PostgreSQL alone) apart in a fifth run, so that the five end at about the same time.
 SITE_TESTS := tests/psgsite
-SLOW_SITE_TESTS := tests/psgsite/test_admin_screens.py tests/psgsite/test_chaos.py
+SLOW_TESTS := tests/psgsite/test_admin_screens.py tests/psgsite/test_chaos.py \
+	tests/psgsite/test_history_and_compare.py tests/psgsite/test_backup.py tests/browser
 test-databases: $(VENV)/.installed
 	@echo "==> Tests on SQLite and on PostgreSQL ($(PG_URL)), side by side"
 	@mkdir -p .local
@@ -43,11 +44,12 @@ test-databases: $(VENV)/.installed
 	$(MAKE) --no-print-directory test-sqlite PYTEST_ARGS="--ignore=$(SITE_TESTS)" \
 		> .local/test-sqlite.log 2>&1 & sqlite=$$!; \
 	$(MAKE) --no-print-directory test-postgres \
-		PYTEST_ARGS="$(SITE_TESTS) $(addprefix --ignore=,$(SLOW_SITE_TESTS))" \
+		PYTEST_ARGS="$(SITE_TESTS) $(addprefix --ignore=,$(SLOW_TESTS))" \
 		> .local/test-postgres-site.log 2>&1 & postgres_site=$$!; \
-	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="$(SLOW_SITE_TESTS)" \
+	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="$(SLOW_TESTS)" \
 		> .local/test-postgres-slow.log 2>&1 & postgres_slow=$$!; \
-	$(MAKE) --no-print-directory test-postgres PYTEST_ARGS="--ignore=$(SITE_TESTS)" \
+	$(MAKE) --no-print-directory test-postgres \
+		PYTEST_ARGS="--ignore=$(SITE_TESTS) $(addprefix --ignore=,$(SLOW_TESTS))" \
 		> .local/test-postgres.log 2>&1; postgres=$$?; \
 	wait $$sqlite_site; sqlite_site=$$?; wait $$sqlite; sqlite=$$?; \
 	wait $$postgres_site; postgres_site=$$?; wait $$postgres_slow; postgres_slow=$$?; \
@@ -57,7 +59,7 @@ test-databases: $(VENV)/.installed
 	echo "==> SQLite, $(SITE_TESTS): $$(summary .local/test-sqlite-site.log)"; \
 	echo "==> SQLite, the rest: $$(summary .local/test-sqlite.log)"; \
 	echo "==> PostgreSQL, $(SITE_TESTS) but the slowest: $$(summary .local/test-postgres-site.log)"; \
-	echo "==> PostgreSQL, $(SLOW_SITE_TESTS): $$(summary .local/test-postgres-slow.log)"; \
+	echo "==> PostgreSQL, the slowest and the browser: $$(summary .local/test-postgres-slow.log)"; \
 	echo "==> PostgreSQL, the rest: $$(summary .local/test-postgres.log)"; \
 	[ $$sqlite_site -eq 0 ] && [ $$sqlite -eq 0 ] && [ $$postgres_site -eq 0 ] \
 		&& [ $$postgres_slow -eq 0 ] && [ $$postgres -eq 0 ]
