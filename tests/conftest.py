@@ -1,5 +1,4 @@
 import contextlib
-import gc
 import io
 import os
 import socket
@@ -30,16 +29,6 @@ from tests.factories import HomePageFactory, NewsIndexPageFactory
 # rest of the suite holds the site's own code to both databases. Running them twice took the
 # suite past its time on a two-core machine.
 PRODUCTION_ONLY = "the production stack and the browser are tested on PostgreSQL"
-
-
-def pytest_sessionstart(session):
-    """A test run makes and drops model instances by the million. What Django and the site
-    loaded is frozen out of the garbage collector's full collections (as a web worker's is:
-    psgsite/gunicorn.py), and its young collections come less often: a test run has memory to
-    spare, and the suite's CPU time is what bounds it on a two-core machine."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 50, 100)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -150,13 +150,13 @@ def test_a_worker_keeps_what_it_loaded_out_of_the_garbage_collectors_full_collec
     """gunicorn calls the hook once the worker has loaded the site (psgsite/gunicorn.py)."""
     from psgsite import gunicorn as web_config
 
-    gc.unfreeze()  # the test run froze them too (tests/conftest.py)
+    gc.unfreeze()
     try:
         web_config.post_worker_init(worker=None)
         # The site's modules, models and settings: this process has loaded them all.
         assert gc.get_freeze_count() > 50_000
     finally:
-        gc.freeze()
+        gc.unfreeze()
 
 
 # 2. Django's deployment checks
