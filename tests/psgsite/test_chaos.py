@@ -437,11 +437,17 @@ def test_the_site_rides_out_redis_going_away_and_postgresql_restarting(
     thanked = {r.detail for r in load.results if r.what == "apply" and r.outcome == 302}
     assert thanked <= applications.keys(), sorted(thanked - applications.keys())
     # Stored, but the outage came before the thank-you page.
-    cut_short = applications.keys() - thanked
-    assert cut_short <= {r.detail for r in load.seen("PostgreSQL restart", what="apply")}
+    during_outage = {r.detail for r in load.seen("PostgreSQL restart", what="apply")}
+    assert applications.keys() - thanked <= during_outage
+    # An application sent while the database went away may have had an email go out and the
+    # outage come before it was noted as sent, whether or not the applicant was then thanked
+    # (the join page leaves what it cannot note to the scheduler): sent and still queued.
+    cut_short = applications.keys() & during_outage
     for email, reference in applications.items():
         sent_or_queued = emails_of(email, reference, [*mail_sink.messages, *state["queued"]])
-        assert sent_or_queued == (1, 1), (email, sent_or_queued)
+        assert sent_or_queued == (1, 1) or (
+            email in cut_short and min(sent_or_queued) >= 1 and max(sent_or_queued) <= 2
+        ), (email, sent_or_queued)
 
     # A scheduler pass sends what waits, but for an email whose sending the outage cut short:
     # it was claimed, and is left alone until the claim runs out, in case it is being sent.
