@@ -29,9 +29,17 @@ class NewsItemTopic(ItemBase):
     tag = models.ForeignKey(
         Topic, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_items"
     )
+    # Indexed by the constraint below, which leads with it.
     content_object = ParentalKey(
-        "news.NewsItemPage", on_delete=models.CASCADE, related_name="tagged_items"
+        "news.NewsItemPage", on_delete=models.CASCADE, related_name="tagged_items", db_index=False
     )
+
+    class Meta:
+        # An item carries a topic once. The constraint's index, item first, is also the one
+        # from which related stories read the topics of the items they weigh.
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="news_item_topic_once")
+        ]
 
 
 class NewsItemPage(ListingFields, SitePage):

@@ -59,8 +59,12 @@ def test_topics_and_briefings_keep_their_ids_links_numbers_and_addresses(databas
     assert old["type"] == "newspage"
     assert not old["tables"]
 
-    # Forward again: nothing lost or renumbered.
+    # Forward again: nothing lost or renumbered, and the topic carried twice carried once, in
+    # the live row and in the revision.
+    assert found["repeated before"] == 2
     assert after == before
+    topics = found["revision topics"]
+    assert sorted(topics) == sorted({tag for item, tag in before["links"] if item == briefing_id})
     assert "briefingpage" in dict(map(tuple, after["types"])).values()
     assert set(after["revision types"]) == {"briefingpage"}
     assert found["fresh id above"]

@@ -2,6 +2,9 @@
 
 from html.parser import HTMLParser
 
+import pytest
+
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from wagtail.models import Page
@@ -74,6 +77,19 @@ class EditorsChooseFromTheList(EditorialTestCase):
         assert response.status_code == 302
         draft = NewsPage.objects.get(pk=self.story.pk).get_latest_revision_as_object()
         assert {topic.name for topic in draft.topics.all()} == {"Water", "Mining"}
+
+    def test_a_topic_given_twice_is_carried_once(self):
+        response = post_edit(self.client, self.story, '"Mining", Mining, "Mining"')
+        assert response.status_code == 302
+        draft = NewsPage.objects.get(pk=self.story.pk).get_latest_revision_as_object()
+        assert [topic.name for topic in draft.topics.all()] == ["Mining"]
+        draft.save_revision().publish()
+        assert list(self.story.tagged_items.values_list("tag__name", flat=True)) == ["Mining"]
+        # Whatever tries it, the database keeps a second link out.
+        mining = Topic.objects.get(name="Mining")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            NewsItemTopic.objects.create(content_object_id=self.story.pk, tag=mining)
+        assert self.story.tagged_items.count() == 1
 
     def test_editors_cannot_reach_the_list_nor_add_to_it(self):
         assert TOPICS_URL not in self.client.get("/admin/").content.decode()
